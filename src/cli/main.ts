@@ -1,0 +1,71 @@
+/**
+ * The command line: picks the command, and is the one place typed errors become exit codes
+ * (0 clean, 1 findings at or above --fail-on, 2 bad usage or unreadable input).
+ */
+import { EngineError, InputError, InternalError, UsageError } from '../errors.js';
+import { version } from '../version.js';
+import { reviewCommand } from './review.js';
+
+const USAGE = `baseimg: review, fix and measure Docker base images
+
+Usage:
+  baseimg review [PATH] [--format text|json|sarif|md] [--out FILE] [--config FILE]
+                        [--fail-on error|warning|never] [--no-shellcheck] [--color|--no-color]
+  baseimg --version
+  baseimg --help
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad usage or unreadable input.
+Rules and configuration: docs/rules.md and README.md.`;
+
+/** Output streams, injectable for tests. */
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  isTTY: boolean;
+}
+
+const processIo: Io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  isTTY: Boolean(process.stdout.isTTY),
+};
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    switch (command) {
+      case 'review':
+        return await reviewCommand(rest, io);
+      case '--version':
+      case '-v':
+        io.stdout(`${version()}\n`);
+        return 0;
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}" (try: baseimg --help)`);
+    }
+  } catch (error) {
+    return fail(error, io);
+  }
+}
+
+function fail(error: unknown, io: Io): number {
+  if (error instanceof UsageError || error instanceof EngineError) {
+    io.stderr(`baseimg: ${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof InputError) {
+    io.stderr(`baseimg: ${error.message.startsWith(error.file) ? error.message : `${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}`}\n`);
+    return 2;
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const kind = error instanceof InternalError ? 'internal error' : 'unexpected error';
+  io.stderr(`baseimg: ${kind}: ${detail}\nThis is a bug in baseimg; please report it with the command you ran.\n`);
+  return 2;
+}

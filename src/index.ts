@@ -1,0 +1,12 @@
+/** The library API: every command is a function that takes typed options and returns data. */
+export { review, type ReviewOptions, type ReviewResult } from './review.js';
+export { discover } from './repo/discover.js';
+export { parseDockerfile, type Dockerfile, type Stage, type DockerInstruction } from './parse/dockerfile.js';
+export { initShellParser, parseShell, type ShellScript, type ShellCommand } from './parse/shell.js';
+export { RULES } from './rules/registry.js';
+export type { Finding, Severity } from './rules/finding.js';
+export type { Rule, RuleMeta } from './rules/rule.js';
+export { renderText } from './report/text.js';
+export { renderJson } from './report/json.js';
+export { renderSarif } from './report/sarif.js';
+export { renderMarkdown } from './report/markdown.js';

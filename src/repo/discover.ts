@@ -1,0 +1,317 @@
+/**
+ * Discovery: walks the repository once, classifies files, reads and parses the ones review needs,
+ * and turns every unreadable or malformed input into a `DiscoveryProblem` instead of an exception.
+ */
+import { lstat, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { basename, join, posix } from 'node:path';
+import dockerignoreModule from '@balena/dockerignore';
+import picomatch from 'picomatch';
+import { UsageError } from '../errors.js';
+import { parseDockerfile } from '../parse/dockerfile.js';
+import { LineIndex, lineRange } from '../parse/locations.js';
+import { initShellParser, parseShell } from '../parse/shell.js';
+import { CONFIG_FILES, loadConfig } from './config.js';
+import type { Config } from './config.schema.js';
+import { resolveFamilies } from './families.js';
+import type { DiscoveryProblem, DockerignoreFile, FileKind, Repo, ScriptFile, TextFile, WorkflowFile } from './repo.js';
+
+/** Directories never walked: VCS data, dependencies and vendored trees. */
+export const SKIPPED_DIRECTORIES = new Set(['.git', '.hg', '.svn', 'node_modules', 'vendor', 'third_party', '.venv', 'venv', '__pycache__', '.baseimg', '.tox', '.mypy_cache']);
+
+/** Dockerfiles above this size are reported, not parsed (a generated 10 MB file is not a Dockerfile anyone reviews). */
+export const MAX_PARSED_BYTES = 2 * 1024 * 1024;
+
+/** Options for `discover`. */
+export interface DiscoverOptions {
+  /** An explicit config file (`--config`); otherwise the root is searched for `CONFIG_FILES`. */
+  configPath?: string;
+}
+
+/** Classifies a path by its name (scripts are also found by shebang, see `discover`). */
+export function classify(path: string): FileKind | null {
+  const name = basename(path);
+  if (CONFIG_FILES.includes(name as (typeof CONFIG_FILES)[number]) && !path.includes('/')) {
+    return 'config';
+  }
+  if (name === '.dockerignore' || name.endsWith('.dockerignore')) {
+    return 'dockerignore';
+  }
+  if (/^(Dockerfile|Containerfile)$/.test(name) || /\.(Dockerfile|Containerfile)$/.test(name) || /^(Dockerfile|Containerfile)\.[^/]+$/.test(name)) {
+    return 'dockerfile';
+  }
+  if (/(^|\/)\.github\/workflows\/[^/]+\.ya?ml(\.[A-Za-z0-9_-]+)?$/.test(path)) {
+    return 'workflow';
+  }
+  if (/^docker-bake(\.override)?\.(hcl|json)$/.test(name)) {
+    return 'bake';
+  }
+  if (/\.(sh|bash)$/.test(name)) {
+    return 'script';
+  }
+  if (/^(requirements|constraints)([-_.][^/]*)?\.(txt|in)$/.test(name) || /\.requirements\.txt$/.test(name) || /(^|\/)requirements\/[^/]+\.(txt|in)$/.test(path)) {
+    return 'requirements';
+  }
+  return null;
+}
+
+/** A workflow file GitHub does not run because of its name (`ci.yaml.paused`, `ci.yml.disabled`). */
+export function isDisabledWorkflow(path: string): boolean {
+  return !/\.ya?ml$/.test(path);
+}
+
+/** Decoded file text, or the reason it could not be decoded. */
+type Decoded = { ok: true; text: string } | { ok: false; ruleId: string; message: string; line: number };
+
+/** Decodes bytes as UTF-8 text: strips a BOM, rejects binary content and invalid UTF-8 with a reason. */
+export function decodeText(bytes: Uint8Array): Decoded {
+  const probe = bytes.subarray(0, 8192);
+  if (probe.includes(0)) {
+    return { ok: false, ruleId: 'review/unreadable-file', message: 'file is binary (contains NUL bytes); not reviewed', line: 1 };
+  }
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return { ok: true, text: text.replace(/^\uFEFF/, '') };
+  } catch {
+    const text = new TextDecoder('utf-8').decode(bytes);
+    const bad = text.indexOf('\uFFFD');
+    const line = bad >= 0 ? text.slice(0, bad).split('\n').length : 1;
+    return { ok: false, ruleId: 'review/unreadable-file', message: 'file is not valid UTF-8; not reviewed', line };
+  }
+}
+
+/** Walks `root` and builds the Repo model. Throws `UsageError` when `root` does not exist. */
+export async function discover(root: string, options: DiscoverOptions = {}): Promise<Repo> {
+  let rootStat;
+  try {
+    rootStat = await stat(root);
+  } catch {
+    throw new UsageError(`path does not exist: ${root}`);
+  }
+  if (!rootStat.isDirectory()) {
+    throw new UsageError(`not a directory: ${root}`);
+  }
+  const { config, file: configFile } = await findConfig(root, options.configPath);
+  await initShellParser();
+
+  const problems: DiscoveryProblem[] = [];
+  const ignoredPaths = config.ignore?.paths ?? [];
+  const isIgnored = ignoredPaths.length > 0 ? picomatch(ignoredPaths, { dot: true }) : () => false;
+  const files = new Set<string>();
+  const directories = new Set<string>(['']);
+  const skipped: string[] = [];
+  const kinds = new Map<string, FileKind>();
+  const candidates: string[] = [];
+  const visited = new Set<string>([await realpath(root)]);
+
+  const walk = async (relative: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(join(root, relative), { withFileTypes: true });
+    } catch (error) {
+      problems.push(problem('review/unreadable-file', relative || '.', `cannot list directory: ${errorCode(error)}`));
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const entry of entries) {
+      const path = relative ? `${relative}/${entry.name}` : entry.name;
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const target = await stat(join(root, path));
+          isDirectory = target.isDirectory();
+          isFile = target.isFile();
+          if (isDirectory) {
+            const real = await realpath(join(root, path));
+            if (visited.has(real)) {
+              problems.push(problem('review/unreadable-file', path, 'symbolic link loops back to a folder already walked; not followed'));
+              continue;
+            }
+            visited.add(real);
+          }
+        } catch (error) {
+          problems.push(problem('review/unreadable-file', path, `broken or looping symbolic link: ${errorCode(error)}`));
+          continue;
+        }
+      }
+      if (isDirectory) {
+        if (SKIPPED_DIRECTORIES.has(entry.name) || isIgnored(path) || isIgnored(`${path}/`)) {
+          skipped.push(path);
+          continue;
+        }
+        directories.add(path);
+        await walk(path);
+      } else if (isFile) {
+        if (isIgnored(path)) {
+          continue;
+        }
+        files.add(path);
+        const kind = classify(path);
+        if (kind) {
+          kinds.set(path, kind);
+        } else if (!basename(path).includes('.')) {
+          candidates.push(path);
+        }
+      }
+    }
+  };
+  await walk('');
+
+  // Extensionless files are scripts when their shebang names a POSIX shell.
+  for (const path of candidates) {
+    if (await hasShellShebang(join(root, path))) {
+      kinds.set(path, 'script');
+    }
+  }
+
+  const repo: Repo = {
+    root,
+    config,
+    configFile,
+    files,
+    directories,
+    skippedDirectories: skipped,
+    dockerfiles: [],
+    dockerignores: [],
+    scripts: [],
+    requirements: [],
+    workflows: [],
+    bakeFiles: [],
+    families: [],
+    problems,
+  };
+
+  const dockerfiles = [];
+  for (const [path, kind] of [...kinds].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (kind === 'config') {
+      continue;
+    }
+    const text = await readTextFile(root, path, problems, kind === 'dockerfile' ? MAX_PARSED_BYTES : 8 * MAX_PARSED_BYTES);
+    if (text === null) {
+      continue;
+    }
+    switch (kind) {
+      case 'dockerfile':
+        dockerfiles.push(parseDockerfile(path, text));
+        break;
+      case 'dockerignore':
+        repo.dockerignores.push(parseDockerignore(path, text));
+        break;
+      case 'script':
+        repo.scripts.push(parseScript(path, text));
+        break;
+      case 'requirements':
+        repo.requirements.push({ path, text });
+        break;
+      case 'workflow':
+        repo.workflows.push({ path, text, disabled: isDisabledWorkflow(path) } satisfies WorkflowFile);
+        break;
+      case 'bake':
+        repo.bakeFiles.push({ path, text } satisfies TextFile);
+        break;
+    }
+  }
+  resolveFamilies(repo, dockerfiles);
+  return repo;
+}
+
+async function findConfig(root: string, configPath: string | undefined): Promise<{ config: Config; file: TextFile | null }> {
+  if (configPath) {
+    const loaded = await loadConfig(configPath, configPath);
+    return { config: loaded.config, file: { path: configPath, text: loaded.text } };
+  }
+  for (const name of CONFIG_FILES) {
+    const path = join(root, name);
+    try {
+      await stat(path);
+    } catch {
+      continue;
+    }
+    const loaded = await loadConfig(path, name);
+    return { config: loaded.config, file: { path: name, text: loaded.text } };
+  }
+  return { config: {}, file: null };
+}
+
+async function readTextFile(root: string, path: string, problems: DiscoveryProblem[], limit: number): Promise<string | null> {
+  let bytes: Buffer;
+  try {
+    const info = await lstat(join(root, path));
+    const size = info.isSymbolicLink() ? (await stat(join(root, path))).size : info.size;
+    if (size > limit) {
+      problems.push(problem('review/unreadable-file', path, `file is ${(size / 1024 / 1024).toFixed(1)} MiB, over the ${limit / 1024 / 1024} MiB review limit; not reviewed`));
+      return null;
+    }
+    bytes = await readFile(join(root, path));
+  } catch (error) {
+    problems.push(problem('review/unreadable-file', path, `cannot read file: ${errorCode(error)}`));
+    return null;
+  }
+  const decoded = decodeText(bytes);
+  if (!decoded.ok) {
+    problems.push({ ruleId: decoded.ruleId, file: path, range: lineRange(decoded.line), message: decoded.message });
+    return null;
+  }
+  return decoded.text;
+}
+
+async function hasShellShebang(path: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    const buffer = Buffer.alloc(128);
+    const { bytesRead } = await handle.read(buffer, 0, 128, 0);
+    const firstLine = buffer.subarray(0, bytesRead).toString('utf8').split('\n')[0] ?? '';
+    return shebangInterpreter(firstLine) !== null;
+  } catch {
+    return false;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** The POSIX shell a shebang line names (`bash`, `sh`, `dash`, `ksh`), or null. */
+export function shebangInterpreter(firstLine: string): string | null {
+  const match = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(firstLine);
+  if (!match) {
+    return null;
+  }
+  const program = posix.basename(match[1] ?? '');
+  const interpreter = program === 'env' ? (match[2] ?? '') : program;
+  return /^(ba|da|k|)sh$/.test(interpreter) ? interpreter : null;
+}
+
+/** Parses a shell script file. */
+export function parseScript(path: string, text: string): ScriptFile {
+  const interpreter = shebangInterpreter(text.split('\n')[0] ?? '');
+  const dialect = interpreter === 'bash' || (interpreter === null && /\.bash$/.test(path)) || interpreter === null ? 'bash' : 'sh';
+  return { path, text, lines: new LineIndex(text), shell: parseShell(text, { dialect }), interpreter };
+}
+
+/** Parses a .dockerignore with Docker's matching rules (moby/patternmatcher, via @balena/dockerignore). */
+export function parseDockerignore(path: string, text: string): DockerignoreFile {
+  const patterns = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  const matcher = dockerignore({ ignorecase: false }).add(patterns);
+  return {
+    path,
+    patterns,
+    ignores: (relative) => relative !== '' && relative !== '.' && matcher.ignores(relative.replace(/^\.\//, '')),
+  };
+}
+
+// The package is CommonJS (`module.exports = factory`) while its types declare `export default`;
+// under NodeNext resolution the default import is the factory itself.
+type IgnoreFactory = (options?: { ignorecase?: boolean }) => { add(patterns: string[]): { ignores(path: string): boolean } };
+const dockerignore = ((dockerignoreModule as unknown as { default?: IgnoreFactory }).default ?? dockerignoreModule) as unknown as IgnoreFactory;
+
+function problem(ruleId: string, file: string, message: string): DiscoveryProblem {
+  return { ruleId, file, range: lineRange(1), message };
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? String(error);
+}
+

@@ -1,0 +1,185 @@
+/**
+ * `review()`: the static review as a library function. Discovery builds the model, rules run over
+ * it, ShellCheck runs over every shell body, suppressions apply, and the result is sorted and
+ * deduplicated so that every renderer sees the same stable list.
+ */
+import { resolve } from 'node:path';
+import { loadKnowledge } from './knowledge/index.js';
+import { lineRange } from './parse/locations.js';
+import { AUTOMATIC_PLATFORM_ARGS } from './parse/dockerfile.js';
+import { discover } from './repo/discover.js';
+import type { ImageFamily, Repo } from './repo/repo.js';
+import { compareFindings, type Finding } from './rules/finding.js';
+import { RULES } from './rules/registry.js';
+import type { Rule } from './rules/rule.js';
+import { activeRules, runRules } from './rules/run.js';
+import { applySuppressions } from './rules/suppress.js';
+import * as shellcheck from './tools/shellcheck.js';
+
+/** Options for `review`. */
+export interface ReviewOptions {
+  /** The repository to review. */
+  path: string;
+  /** An explicit config file; default: baseimg.config.{json,yaml,yml} at the root. */
+  configPath?: string;
+  /** `auto` runs ShellCheck when installed; `require` makes its absence an error; `off` skips it. */
+  shellcheck?: 'auto' | 'require' | 'off';
+  /** The date EOL facts are compared with (`YYYY-MM-DD`); default today. */
+  today?: string;
+  /** The rules to run; default the whole registry. */
+  rules?: readonly Rule[];
+}
+
+/** What a review found, with what renderers need to describe it. */
+export interface ReviewResult {
+  root: string;
+  findings: Finding[];
+  /** Every rule that could have reported (for SARIF's rule table and the docs). */
+  rules: readonly Rule[];
+  families: ImageFamily[];
+  counts: { dockerfiles: number; scripts: number; workflows: number; requirements: number };
+  tools: { shellcheck: { version: string } | null };
+}
+
+/** Reviews a repository. Throws `UsageError` for a missing path and `InputError` for a bad config. */
+export async function review(options: ReviewOptions): Promise<ReviewResult> {
+  const root = resolve(options.path);
+  const rules = options.rules ?? RULES;
+  const repo = await discover(root, options.configPath ? { configPath: options.configPath } : {});
+  const knowledge = loadKnowledge(options.today);
+  const active = activeRules(rules, repo.config);
+  const enabled = new Set(active.map((entry) => entry.rule.id));
+
+  const findings: Finding[] = runRules(repo, active, knowledge);
+  for (const problem of repo.problems) {
+    if (enabled.has(problem.ruleId)) {
+      findings.push({ ruleId: problem.ruleId, severity: severityOf(active, problem.ruleId), message: problem.message, file: problem.file, range: problem.range });
+    }
+  }
+
+  let shellcheckVersion: { version: string } | null = null;
+  const mode = options.shellcheck ?? (process.env.BASEIMG_REQUIRE_SHELLCHECK === '1' ? 'require' : 'auto');
+  if (mode !== 'off' && enabled.has('shell/shellcheck')) {
+    const tool = await shellcheck.detect();
+    const units = shellUnits(repo);
+    if (!tool) {
+      if (units.length > 0 && enabled.has('review/tool-unavailable')) {
+        const first = units[0];
+        findings.push({
+          ruleId: 'review/tool-unavailable',
+          severity: mode === 'require' ? 'error' : severityOf(active, 'review/tool-unavailable'),
+          message: mode === 'require'
+            ? 'shellcheck not found on PATH and BASEIMG_REQUIRE_SHELLCHECK=1; shell/shellcheck cannot run'
+            : 'shellcheck not found on PATH; shell/shellcheck skipped',
+          file: first?.file ?? '.',
+          range: lineRange(1),
+        });
+      }
+    } else {
+      shellcheckVersion = { version: tool.version };
+      const scFindings = await shellcheck.run(units, {
+        cwd: root,
+        program: tool.path,
+        ...(repo.config.shellcheck?.exclude ? { exclude: repo.config.shellcheck.exclude } : {}),
+        ...(repo.config.shellcheck?.severity ? { minLevel: repo.config.shellcheck.severity } : {}),
+      });
+      const scSeverity = severityOf(active, 'shell/shellcheck');
+      const overridden = scSeverity !== 'warning';
+      for (const finding of scFindings) {
+        findings.push({
+          ruleId: 'shell/shellcheck',
+          severity: overridden ? scSeverity : finding.severity,
+          message: `${finding.code}: ${finding.message}`,
+          file: finding.file,
+          range: finding.range,
+          code: finding.code,
+        });
+      }
+      dropUnconfirmedParseErrors(findings, scFindings);
+    }
+  }
+
+  const kept = applySuppressions(findings, repo, rules);
+  return {
+    root,
+    findings: sortAndDedupe(kept),
+    rules,
+    families: repo.families,
+    counts: {
+      dockerfiles: repo.dockerfiles.length,
+      scripts: repo.scripts.length,
+      workflows: repo.workflows.length,
+      requirements: repo.requirements.length,
+    },
+    tools: { shellcheck: shellcheckVersion },
+  };
+}
+
+function severityOf(active: ReturnType<typeof activeRules>, ruleId: string): Finding['severity'] {
+  return active.find((entry) => entry.rule.id === ruleId)?.severity ?? 'warning';
+}
+
+/** Every shell body ShellCheck should see: script files in place, RUN bodies through their text. */
+function shellUnits(repo: Repo): shellcheck.ShellUnit[] {
+  const units: shellcheck.ShellUnit[] = [];
+  for (const script of repo.scripts) {
+    units.push({
+      file: script.path,
+      text: null,
+      dialect: script.shell.dialect,
+      lines: { from: 1, to: script.lines.lineCount },
+    });
+  }
+  for (const entry of repo.dockerfiles) {
+    for (const instruction of entry.dockerfile.instructions) {
+      if (instruction.kind !== 'run' || !instruction.shell || instruction.jsonForm) {
+        continue;
+      }
+      const program = instruction.shellCommand[0]?.split('/').pop() ?? 'sh';
+      if (!/^(ba|da|)sh$/.test(program)) {
+        continue;
+      }
+      units.push({
+        file: entry.dockerfile.path,
+        text: instruction.shell.text,
+        dialect: instruction.shell.dialect,
+        map: instruction.shell.map,
+        declared: [...new Set([...instruction.scope.keys(), ...AUTOMATIC_PLATFORM_ARGS])],
+        lines: { from: instruction.range.start.line, to: instruction.range.end.line },
+      });
+    }
+  }
+  return units;
+}
+
+/**
+ * tree-sitter recovers from what it cannot parse, and a few valid constructs confuse it. When
+ * ShellCheck ran over the same body, its parser (SC1xxx errors) is the judge.
+ */
+function dropUnconfirmedParseErrors(findings: Finding[], scFindings: shellcheck.ShellcheckFinding[]): void {
+  for (let i = findings.length - 1; i >= 0; i--) {
+    const finding = findings[i];
+    if (!finding || finding.ruleId !== 'shell/parse-error') {
+      continue;
+    }
+    const line = finding.range.start.line;
+    const confirmed = scFindings.some((sc) => sc.file === finding.file && sc.severity === 'error' && /^SC1\d{3}$/.test(sc.code)
+      && line >= sc.unit.lines.from && line <= sc.unit.lines.to);
+    if (!confirmed) {
+      findings.splice(i, 1);
+    }
+  }
+}
+
+function sortAndDedupe(findings: Finding[]): Finding[] {
+  const sorted = [...findings].sort(compareFindings);
+  const seen = new Set<string>();
+  return sorted.filter((finding) => {
+    const key = `${finding.file}\0${finding.range.start.line}\0${finding.range.start.column}\0${finding.ruleId}\0${finding.message}`;
+    if (seen.has(key)) {
+      return false;
+    }
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,93 @@
+/**
+ * The one place baseimg spawns processes: bounded concurrency, a timeout, and stderr kept for the
+ * error message (actionlint's process.go).
+ */
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+
+/** What a finished process left behind. */
+export interface ProcessResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+/** Options for one process. */
+export interface ProcessOptions {
+  cwd?: string;
+  input?: string;
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+const limit = Math.max(1, availableParallelism());
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function acquire(): Promise<void> {
+  if (running < limit) {
+    running += 1;
+    return;
+  }
+  await new Promise<void>((resolve) => waiting.push(resolve));
+  running += 1;
+}
+
+function release(): void {
+  running -= 1;
+  waiting.shift()?.();
+}
+
+/** Runs a program to completion; never rejects for a non-zero exit, only for a spawn failure (ENOENT). */
+export async function runProcess(program: string, args: readonly string[], options: ProcessOptions = {}): Promise<ProcessResult> {
+  await acquire();
+  try {
+    return await new Promise<ProcessResult>((resolve, reject) => {
+      const child = spawn(program, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+      const stdout: Buffer[] = [];
+      const stderr: Buffer[] = [];
+      let timedOut = false;
+      const timer = options.timeoutMs
+        ? setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGKILL');
+        }, options.timeoutMs)
+        : null;
+      child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+      child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+      child.on('error', (error) => {
+        if (timer) {
+          clearTimeout(timer);
+        }
+        reject(error);
+      });
+      child.on('close', (code, signal) => {
+        if (timer) {
+          clearTimeout(timer);
+        }
+        resolve({
+          code,
+          signal,
+          stdout: Buffer.concat(stdout).toString('utf8'),
+          stderr: Buffer.concat(stderr).toString('utf8'),
+          timedOut,
+        });
+      });
+      child.stdin.on('error', () => {
+        // The child may exit before reading its input; its exit status tells what happened.
+      });
+      child.stdin.end(options.input ?? '');
+    });
+  } finally {
+    release();
+  }
+}
+
+/** Finds a program on PATH (or at an absolute path); returns null when it cannot be run. */
+export async function which(program: string): Promise<string | null> {
+  const result = await runProcess('sh', ['-c', 'command -v "$1"', 'sh', program]).catch(() => null);
+  const path = result?.code === 0 ? result.stdout.trim() : '';
+  return path === '' ? null : path;
+}

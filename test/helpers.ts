@@ -1,0 +1,29 @@
+/** Shared test helpers: temporary repositories and a one-call review. */
+import { mkdtemp, mkdir, rm, writeFile, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { review, type ReviewOptions, type ReviewResult } from '../src/review.js';
+
+/** Writes `files` (path -> content) into a new temporary folder; returns its path and a cleanup. */
+export async function tempRepo(files: Record<string, string | Uint8Array>): Promise<{ root: string; cleanup: () => Promise<void> }> {
+  const root = await mkdtemp(join(tmpdir(), 'baseimg-test-'));
+  for (const [path, content] of Object.entries(files)) {
+    const target = join(root, path);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, content);
+    if (path.endsWith('.sh')) {
+      await chmod(target, 0o755);
+    }
+  }
+  return { root, cleanup: () => rm(root, { recursive: true, force: true }) };
+}
+
+/** Reviews a temporary repository made of `files`, then removes it. */
+export async function reviewFiles(files: Record<string, string | Uint8Array>, options: Omit<ReviewOptions, 'path'> = {}): Promise<ReviewResult> {
+  const repo = await tempRepo(files);
+  try {
+    return await review({ shellcheck: 'off', ...options, path: repo.root });
+  } finally {
+    await repo.cleanup();
+  }
+}
