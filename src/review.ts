@@ -5,8 +5,9 @@
  */
 import { resolve } from 'node:path';
 import { loadKnowledge } from './knowledge/index.js';
-import { lineRange } from './parse/locations.js';
+import { lineRange, type LineIndex, type Range } from './parse/locations.js';
 import { AUTOMATIC_PLATFORM_ARGS } from './parse/dockerfile.js';
+import { checkRuleIds } from './repo/config.js';
 import { discover } from './repo/discover.js';
 import type { ImageFamily, Repo } from './repo/repo.js';
 import { compareFindings, type Finding } from './rules/finding.js';
@@ -46,6 +47,9 @@ export async function review(options: ReviewOptions): Promise<ReviewResult> {
   const root = resolve(options.path);
   const rules = options.rules ?? RULES;
   const repo = await discover(root, options.configPath ? { configPath: options.configPath } : {});
+  // Suppressions and config may name any rule baseimg has, also when a caller runs only some.
+  const catalog = [...rules, ...RULES.filter((rule) => !rules.some((chosen) => chosen.id === rule.id))];
+  checkRuleIds(repo.config, repo.configFile, new Set(catalog.map((rule) => rule.id)));
   const knowledge = loadKnowledge(options.today);
   const active = activeRules(rules, repo.config);
   const enabled = new Set(active.map((entry) => entry.rule.id));
@@ -58,48 +62,68 @@ export async function review(options: ReviewOptions): Promise<ReviewResult> {
   }
 
   let shellcheckVersion: { version: string } | null = null;
+  let shellcheckRan = false;
   const mode = options.shellcheck ?? (process.env.BASEIMG_REQUIRE_SHELLCHECK === '1' ? 'require' : 'auto');
   if (mode !== 'off' && enabled.has('shell/shellcheck')) {
     const tool = await shellcheck.detect();
     const units = shellUnits(repo);
-    if (!tool) {
+    const unavailable = (reason: string): void => {
       if (units.length > 0 && enabled.has('review/tool-unavailable')) {
         const first = units[0];
         findings.push({
           ruleId: 'review/tool-unavailable',
           severity: mode === 'require' ? 'error' : severityOf(active, 'review/tool-unavailable'),
           message: mode === 'require'
-            ? 'shellcheck not found on PATH and BASEIMG_REQUIRE_SHELLCHECK=1; shell/shellcheck cannot run'
-            : 'shellcheck not found on PATH; shell/shellcheck skipped',
+            ? `${reason}; shell/shellcheck is required (BASEIMG_REQUIRE_SHELLCHECK=1) and could not run`
+            : `${reason}; shell/shellcheck skipped`,
           file: first?.file ?? '.',
           range: lineRange(1),
         });
       }
+    };
+    if (!tool) {
+      unavailable('shellcheck not found on PATH');
     } else {
       shellcheckVersion = { version: tool.version };
-      const scFindings = await shellcheck.run(units, {
-        cwd: root,
-        program: tool.path,
-        ...(repo.config.shellcheck?.exclude ? { exclude: repo.config.shellcheck.exclude } : {}),
-        ...(repo.config.shellcheck?.severity ? { minLevel: repo.config.shellcheck.severity } : {}),
-      });
-      const scSeverity = severityOf(active, 'shell/shellcheck');
-      const overridden = scSeverity !== 'warning';
-      for (const finding of scFindings) {
-        findings.push({
-          ruleId: 'shell/shellcheck',
-          severity: overridden ? scSeverity : finding.severity,
-          message: `${finding.code}: ${finding.message}`,
-          file: finding.file,
-          range: finding.range,
-          code: finding.code,
+      let scFindings: shellcheck.ShellcheckFinding[] | null = null;
+      try {
+        scFindings = await shellcheck.run(units, {
+          cwd: root,
+          program: tool.path,
+          ...(repo.config.shellcheck?.exclude ? { exclude: repo.config.shellcheck.exclude } : {}),
+          ...(repo.config.shellcheck?.severity ? { minLevel: repo.config.shellcheck.severity } : {}),
         });
+      } catch (error) {
+        // A ShellCheck that crashes or prints something else is a missing checker, not a failed review.
+        unavailable(`shellcheck ${tool.version} failed (${error instanceof Error ? error.message : String(error)})`);
       }
-      dropUnconfirmedParseErrors(findings, scFindings);
+      if (scFindings) {
+        shellcheckRan = true;
+        const scSeverity = severityOf(active, 'shell/shellcheck');
+        const overridden = scSeverity !== 'warning';
+        const lines = fileLines(repo);
+        for (const finding of scFindings) {
+          findings.push({
+            ruleId: 'shell/shellcheck',
+            severity: overridden ? scSeverity : finding.severity,
+            // ShellCheck writes sentences; baseimg messages end without a period.
+            message: `${finding.code}: ${finding.message.replace(/\.$/, '')}`,
+            file: finding.file,
+            range: clampToUnit(finding.range, finding.unit, lines.get(finding.file)),
+            code: finding.code,
+          });
+        }
+        dropUnconfirmedParseErrors(findings, scFindings);
+      }
     }
   }
 
-  const kept = applySuppressions(findings, repo, rules);
+  const kept = applySuppressions(findings, repo, {
+    catalog,
+    severityOf: (ruleId) => active.find((entry) => entry.rule.id === ruleId)?.severity ?? null,
+    // Without a ShellCheck run nobody can tell whether a ShellCheck suppression is still needed.
+    unjudged: shellcheckRan ? new Set() : new Set(['shell/shellcheck']),
+  });
   return {
     root,
     findings: sortAndDedupe(kept),
@@ -169,6 +193,32 @@ function dropUnconfirmedParseErrors(findings: Finding[], scFindings: shellcheck.
       findings.splice(i, 1);
     }
   }
+}
+
+/** Line texts of Dockerfiles and scripts, for clamping tool positions. */
+function fileLines(repo: Repo): Map<string, LineIndex> {
+  const lines = new Map<string, LineIndex>();
+  for (const entry of repo.dockerfiles) {
+    lines.set(entry.dockerfile.path, entry.dockerfile.lines);
+  }
+  for (const script of repo.scripts) {
+    lines.set(script.path, script.lines);
+  }
+  return lines;
+}
+
+/**
+ * ShellCheck reports "expected fi" and the like at the end of its input: one line past the RUN
+ * body (which is the next instruction) or past the script's last line. Pin those to the end of the
+ * unit's last line so that the finding stays inside the code it is about.
+ */
+function clampToUnit(range: Range, unit: shellcheck.ShellUnit, lines: LineIndex | undefined): Range {
+  const last = unit.lines.to;
+  if (range.start.line <= last) {
+    return range.end.line <= last ? range : { start: range.start, end: { line: last, column: (lines?.lineText(last).length ?? 0) + 1 } };
+  }
+  const end = { line: last, column: (lines?.lineText(last).length ?? 0) + 1 };
+  return { start: end, end };
 }
 
 function sortAndDedupe(findings: Finding[]): Finding[] {

@@ -58,8 +58,13 @@ export async function reviewCommand(argv: readonly string[], io: Io): Promise<nu
   const output = render(result, format, color);
   if (values.out) {
     const target = await outputPath(values.out, format);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, output);
+    try {
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, output);
+    } catch (error) {
+      // A path the user gave that cannot be written is a usage problem, not a bug in baseimg.
+      throw new UsageError(`cannot write --out ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
     io.stderr(`baseimg: wrote ${target}\n`);
   } else {
     io.stdout(output);

@@ -267,7 +267,7 @@ export function parseDockerfile(path: string, text: string): Dockerfile {
       dockerfile.stages.push(stage);
       dockerfile.instructions.push(from);
       current = stage;
-      stageScope = new Map(stage.base.stage ? inheritedEnv(stage.base.stage) : []);
+      stageScope = new Map(stage.base.stage ? inheritedEnv(stage.base.stage, escape) : []);
       continue;
     }
 
@@ -310,7 +310,9 @@ export function parseDockerfile(path: string, text: string): Dockerfile {
         const pairs = envPairs(node, lines);
         instruction = { ...base, kind: 'env', pairs };
         for (const pair of pairs) {
-          stageScope.set(pair.name, expand(pair.value, stageScope, escape).value);
+          // Every pair expands with the values from before the instruction: `ENV abc=bye def=$abc`
+          // gives def the old abc (https://docs.docker.com/reference/dockerfile/#environment-replacement).
+          stageScope.set(pair.name, expand(pair.value, scope, escape).value);
         }
         break;
       }
@@ -367,7 +369,9 @@ function baseFields(
   const argsText = argsRange ? lines.text.slice(lines.offsetAt(argsRange.start), lines.offsetAt(argsRange.end)) : '';
   const flags = 'getFlags' in node && typeof node.getFlags === 'function' ? (node.getFlags() as AstFlag[]).map(toFlag) : [];
   const jsonStrings = 'getJSONStrings' in node && typeof node.getJSONStrings === 'function'
-    ? (node.getJSONStrings() as { getValue(): string }[]).map((entry) => entry.getValue())
+    // getValue() keeps the JSON quotes (`"apt-get"`); getJSONValue() is the string itself, but
+    // dockerfile-ast drops blanks inside the quotes (`"a b"` -> `ab`), so decode the quoted source text.
+    ? (node.getJSONStrings() as { getJSONValue(): string; getRange(): Parameters<typeof toRange>[0] }[]).map((entry) => jsonString(lines, toRange(entry.getRange())) ?? entry.getJSONValue())
     : [];
   const jsonForm = jsonStrings.length > 0 || /^\s*\[/.test(argsText) && /\]\s*$/.test(argsText);
   // getHeredocs() is public on RUN/COPY/ADD and protected on the base class.
@@ -407,6 +411,17 @@ function baseFields(
     scope,
     heredocs,
   };
+}
+
+/** Decodes one quoted JSON string of an exec-form instruction from the source; null when it is not plain JSON. */
+function jsonString(lines: LineIndex, range: Range): string | null {
+  const source = lines.text.slice(lines.offsetAt(range.start), lines.offsetAt(range.end));
+  try {
+    const value: unknown = JSON.parse(source);
+    return typeof value === 'string' ? value : null;
+  } catch {
+    return null;
+  }
 }
 
 function inHeredoc(line: number, heredocs: InstructionHeredoc[]): boolean {
@@ -527,13 +542,14 @@ export function splitImageReference(reference: string): { name: string; tag: str
   return { name: rest, tag, digest };
 }
 
-function inheritedEnv(stage: Stage): Map<string, string | undefined> {
-  // A stage built on another inherits its ENV (not its ARGs).
-  const env = new Map<string, string | undefined>(stage.base.stage ? inheritedEnv(stage.base.stage) : []);
+function inheritedEnv(stage: Stage, escape: string): Map<string, string | undefined> {
+  // A stage built on another inherits its ENV (not its ARGs), with the values as the image stores
+  // them: expanded where they were set.
+  const env = new Map<string, string | undefined>(stage.base.stage ? inheritedEnv(stage.base.stage, escape) : []);
   for (const instruction of stage.instructions) {
     if (instruction.kind === 'env') {
       for (const pair of instruction.pairs) {
-        env.set(pair.name, pair.value);
+        env.set(pair.name, expand(pair.value, instruction.scope, escape).value);
       }
     }
   }
@@ -578,10 +594,32 @@ function runShell(run: RunInstruction, lines: LineIndex, escape: string): ShellS
     return parseShell(text, { dialect, map: () => start });
   }
   const first = run.heredocs[0];
-  if (first && first.contentRange && /^<<-?["']?[A-Za-z_]/.test(run.argsText.trimStart())) {
-    // `RUN <<EOF` runs the here-document itself as the script.
+  const opener = /^<<-?(["']?)[A-Za-z_][A-Za-z0-9_]*\1[ \t]*([^\n]*)/.exec(run.argsText.trimStart());
+  // `RUN <<EOF` runs the here-document itself as the script, and so does `RUN <<EOF bash` (the
+  // shell reads it from stdin); `RUN <<EOF python3` feeds it to another program (next branch).
+  const scriptShell = opener ? heredocScriptShell(opener[2] ?? '') : null;
+  if (first && first.contentRange && scriptShell) {
     const contentStart = first.contentRange.start;
-    return parseShell(first.content, { dialect, map: (position) => shiftPosition(position, contentStart) });
+    const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first.content);
+    const interpreter = shebang ? programName(shebang[1] === '/usr/bin/env' ? (shebang[2] ?? '') : (shebang[1] ?? '')) : null;
+    // For a bare `RUN <<EOF`, BuildKit runs a body with a shebang through that interpreter, so a
+    // body for another language (`#!/usr/bin/env python3`) is not shell; after `<<EOF bash` the
+    // named shell reads the body and a shebang is only a comment.
+    const bodyShell = scriptShell === 'default' ? interpreter : scriptShell;
+    const text = bodyShell !== null && !SHELL_PROGRAMS.has(programName(bodyShell)) ? '' : first.content;
+    const bodyDialect = bodyShell === null ? dialect : shellDialect([bodyShell]);
+    return parseShell(text, { dialect: bodyDialect, map: (position) => shiftPosition(position, contentStart) });
+  }
+  if (first && opener && run.argsText.trimStart() === run.argsText) {
+    // `RUN <<EOF python3 -u`: the command is the rest of the first line (tree-sitter-bash cannot
+    // parse a here-document redirect before the command name); the body is that program's stdin.
+    const firstLine = run.argsText.split('\n')[0] ?? '';
+    const blanked = ' '.repeat(firstLine.length - (opener[2] ?? '').length) + (opener[2] ?? '');
+    const script = parseShell(blanked, { dialect, map: (position) => shiftPosition(position, run.argsRange?.start ?? position) });
+    // As for a shell here-document, the body ends with the newline before the delimiter.
+    const body = first.content === '' || first.content.endsWith('\n') ? first.content : `${first.content}\n`;
+    script.commands[0]?.redirects.push({ operator: '<<', target: null, heredoc: body });
+    return script;
   }
   const start = run.argsRange.start;
   const sourceLines = run.argsText.split('\n');
@@ -599,7 +637,25 @@ function runShell(run: RunInstruction, lines: LineIndex, escape: string): ShellS
     return escaped;
   });
   void lines;
-  return parseShell(rewritten.join('\n'), { dialect, map: (position) => shiftPosition(position, start) });
+  // CRLF files: Docker drops the CR, and a `\` before CR is no line continuation for the shell.
+  // The CR is the last character of its line, so removing it moves no column.
+  const text = rewritten.map((line) => line.replace(/\r$/, '')).join('\n');
+  return parseShell(text, { dialect, map: (position) => shiftPosition(position, start) });
+}
+
+const SHELL_PROGRAMS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
+
+function programName(path: string): string {
+  return path.split('/').pop() ?? path;
+}
+
+/** For `RUN <<EOF [rest]`: 'default' when nothing follows, the shell when a shell follows, else null. */
+function heredocScriptShell(rest: string): string | null {
+  const program = rest.trim().split(/\s+/)[0] ?? '';
+  if (program === '') {
+    return 'default';
+  }
+  return SHELL_PROGRAMS.has(programName(program)) ? program : null;
 }
 
 function shiftPosition(position: Position, start: Position): Position {

@@ -57,6 +57,9 @@ export function expand(text: string, scope: Scope, escape = '\\'): Expansion {
       const name = match[1] ?? '';
       const operator = match[2];
       const word = match[3] ?? '';
+      // Nested references are reported at their offset in `text`, not in `word`.
+      const shift = (inner: Expansion): Expansion['references'] =>
+        inner.references.map((reference) => ({ ...reference, offset: reference.offset + close - word.length }));
       const declared = scope.has(name);
       const value = scope.get(name);
       references.push({ name, declared, offset: start });
@@ -68,7 +71,7 @@ export function expand(text: string, scope: Scope, escape = '\\'): Expansion {
           out += value;
         } else {
           const inner = expand(word, scope, escape);
-          references.push(...inner.references);
+          references.push(...shift(inner));
           // The default build: a build arg left unset takes the word.
           resolved &&= inner.resolved;
           out += inner.value;
@@ -77,7 +80,7 @@ export function expand(text: string, scope: Scope, escape = '\\'): Expansion {
         const useWord = operator === ':+' ? isNonEmpty : isSet;
         if (useWord) {
           const inner = expand(word, scope, escape);
-          references.push(...inner.references);
+          references.push(...shift(inner));
           resolved &&= inner.resolved;
           out += inner.value;
         } else if (!declared || value === undefined) {

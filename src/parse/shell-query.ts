@@ -107,6 +107,17 @@ export function flagValue(args: readonly ShellWord[], ...flags: string[]): strin
       if (/^-[A-Za-z]$/.test(flag) && value.startsWith(flag) && value.length > 2 && !value.startsWith('--')) {
         return value.slice(2);
       }
+      // getopt clusters: the flag closes a run of letters and takes what follows it (`wget -qO- URL`,
+      // `wget -qO/tmp/x`) or the next word (`curl -fsSLo file URL`).
+      const cluster = /^-([A-Za-z]{2,})(.*)$/s.exec(value);
+      if (/^-[A-Za-z]$/.test(flag) && cluster && cluster[1]?.endsWith(flag.slice(1))) {
+        const rest = cluster[2] ?? '';
+        if (rest !== '') {
+          return rest;
+        }
+        const next = args[i + 1];
+        return next ? (next.value ?? next.text) : null;
+      }
     }
   }
   return null;
@@ -188,6 +199,9 @@ const PIP_FLAGS_WITH_VALUE = [
   '--root-user-action', '-e', '--editable',
 ];
 
+// uv's global options that take a value (https://docs.astral.sh/uv/reference/cli/).
+const UV_FLAGS_WITH_VALUE = ['--cache-dir', '--directory', '--project', '--config-file', '--color', '--python-preference', '--allow-insecure-host'];
+
 /** Recognises `pip install`, `pip3.12 install`, `python -m pip install`, `uv pip install`. */
 export function pipInstall(call: Invocation): PipInstall | null {
   const program = call.program;
@@ -195,20 +209,35 @@ export function pipInstall(call: Invocation): PipInstall | null {
     return null;
   }
   const values = argValues(call.args);
-  if (/^pip(\d+(\.\d+)?)?$/.test(program) && values[0] === 'install') {
-    return { tool: 'pip', args: call.args.slice(1) };
+  // General options may come before the subcommand (`pip --no-cache-dir install`, `uv --no-cache pip install`).
+  const afterSubcommand = (from: number, name: string, flagsWithValue: readonly string[]): number => {
+    const rest = call.args.slice(from);
+    const first = argsWithoutFlags(rest, flagsWithValue)[0];
+    return first && (first.value ?? first.text) === name ? from + rest.indexOf(first) + 1 : -1;
+  };
+  const pipAt = (from: number): PipInstall | null => {
+    const at = afterSubcommand(from, 'install', PIP_FLAGS_WITH_VALUE);
+    return at >= 0 ? { tool: 'pip', args: call.args.slice(at) } : null;
+  };
+  const uvAt = (from: number): PipInstall | null => {
+    const pip = afterSubcommand(from, 'pip', UV_FLAGS_WITH_VALUE);
+    const at = pip >= 0 ? afterSubcommand(pip, 'install', PIP_FLAGS_WITH_VALUE) : -1;
+    return at >= 0 ? { tool: 'uv', args: call.args.slice(at) } : null;
+  };
+  if (/^pip(\d+(\.\d+)?)?$/.test(program)) {
+    return pipAt(0);
   }
   if (/^python(\d+(\.\d+)?)?$/.test(program)) {
     const m = values.indexOf('-m');
-    if (m >= 0 && values[m + 1] === 'pip' && values[m + 2] === 'install') {
-      return { tool: 'pip', args: call.args.slice(m + 3) };
+    if (m >= 0 && values[m + 1] === 'pip') {
+      return pipAt(m + 2);
     }
-    if (m >= 0 && values[m + 1] === 'uv' && values[m + 2] === 'pip' && values[m + 3] === 'install') {
-      return { tool: 'uv', args: call.args.slice(m + 4) };
+    if (m >= 0 && values[m + 1] === 'uv') {
+      return uvAt(m + 2);
     }
   }
-  if (program === 'uv' && values[0] === 'pip' && values[1] === 'install') {
-    return { tool: 'uv', args: call.args.slice(2) };
+  if (program === 'uv') {
+    return uvAt(0);
   }
   return null;
 }
@@ -225,8 +254,8 @@ export function setsPipefail(script: ShellScript, before: ShellCommand): boolean
       return false;
     }
     const values = argValues(command.args);
-    const o = values.findIndex((value) => /^[-+][a-zA-Z]*o$/.test(value));
-    return o >= 0 && values[o + 1] === 'pipefail' && values[o]?.startsWith('-');
+    // Any `-o pipefail` counts, not only the first `-o` (`set -o errexit -o pipefail`).
+    return values.some((value, o) => /^-[a-zA-Z]*o$/.test(value) && values[o + 1] === 'pipefail');
   });
 }
 

@@ -120,6 +120,15 @@ export function parseShell(text: string, options: { dialect?: 'sh' | 'bash'; map
     const commands: ShellCommand[] = [];
     const errors: ShellSyntaxError[] = [];
     collect(tree.rootNode, { pipeline: null, inSubstitution: false, afterOr: false }, commands, errors, toRange);
+    if (errors.length === 0 && tree.rootNode.hasError) {
+      // A keyword missing at the end (`if` without `fi`, `do` without `done`) is an anonymous
+      // MISSING node that the walk over named children does not reach; report the construct it leaves open.
+      const missing = firstMissing(tree.rootNode);
+      const opener = missing?.parent;
+      if (missing && opener) {
+        errors.push({ message: `missing "${missing.type}" to close "${opener.child(0)?.type ?? opener.type}"`, range: toRange(opener) });
+      }
+    }
     commands.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
     commands.forEach((command, index) => {
       command.index = index;
@@ -169,6 +178,17 @@ function collect(
       }
       return;
     }
+    case 'declaration_command': {
+      // `export NAME=value` (also declare/readonly/local/typeset) is a built-in utility run as a
+      // simple command; tree-sitter gives it its own node type, so it is added here under its keyword.
+      commands.push(toDeclaration(node, state, toRange));
+      for (const child of node.namedChildren) {
+        if (child) {
+          collectSubstitutions(child, commands, errors, toRange);
+        }
+      }
+      return;
+    }
     case 'redirected_statement': {
       const body = node.childForFieldName('body');
       const redirects = node.namedChildren.filter((child): child is Node => !!child && !sameNode(child, body)).map(toRedirect);
@@ -176,8 +196,14 @@ function collect(
       if (body) {
         collect(body, state, commands, errors, toRange);
       }
-      // Redirects written after the body belong to the command(s) it holds (`cat <<EOF > f`).
-      for (const command of commands.slice(before)) {
+      // Redirects written after the body belong to the command(s) it holds (`cat <<EOF > f`). After a
+      // pipeline they belong to its last command only (`curl URL | gpg --dearmor > key.gpg`), although
+      // tree-sitter-bash hangs them on the pipeline node (POSIX XCU 2.9.2: each command's own redirections).
+      const held = commands.slice(before);
+      const owners = body?.type === 'pipeline'
+        ? held.filter((command) => command.pipeline !== null && command.pipeline.position === command.pipeline.length - 1 && command.inSubstitution === state.inSubstitution)
+        : held;
+      for (const command of owners) {
         command.redirects.push(...redirects);
       }
       for (const child of node.namedChildren) {
@@ -282,15 +308,50 @@ function toCommand(node: Node, state: WalkState, toRange: (node: Node) => Range)
   };
 }
 
+/** `export A=1 B`: named by its keyword; each `NAME=value` is one word whose value is known when the right side is literal. */
+function toDeclaration(node: Node, state: WalkState, toRange: (node: Node) => Range): ShellCommand {
+  const name = node.child(0)?.text ?? 'export';
+  const args: ShellWord[] = [];
+  for (const child of node.namedChildren) {
+    if (!child) {
+      continue;
+    }
+    let value = wordValue(child);
+    if (child.type === 'variable_assignment') {
+      const valueNode = child.childForFieldName('value');
+      const right = valueNode ? wordValue(valueNode) : '';
+      value = right === null ? null : `${child.childForFieldName('name')?.text ?? ''}=${right}`;
+    } else if (child.type === 'variable_name') {
+      value = child.text;
+    }
+    args.push({ text: child.text, value, range: toRange(child) });
+  }
+  return {
+    index: 0,
+    name,
+    program: name,
+    args,
+    assignments: [],
+    redirects: [],
+    pipeline: state.pipeline,
+    inSubstitution: state.inSubstitution,
+    afterOr: state.afterOr,
+    range: toRange(node),
+    text: node.text,
+  };
+}
+
 function toRedirect(node: Node): ShellRedirect {
   if (node.type === 'heredoc_redirect') {
     const body = node.namedChildren.find((child) => child?.type === 'heredoc_body');
     const inner = node.namedChildren.find((child) => child?.type === 'file_redirect');
     const target = inner?.childForFieldName('destination');
+    // `<<-` strips leading tabs from every body line; tree-sitter keeps all but the first line's.
+    const stripTabs = node.children.some((child) => child?.type === '<<-');
     return {
       operator: '<<',
       target: target ? wordValue(target) : null,
-      heredoc: body?.text ?? '',
+      heredoc: stripTabs ? (body?.text ?? '').replace(/^\t+/gm, '') : (body?.text ?? ''),
     };
   }
   const destination = node.childForFieldName('destination') ?? node.lastNamedChild;
@@ -318,7 +379,7 @@ export function wordValue(node: Node): string | null {
     case 'raw_string':
       return node.text.slice(1, -1);
     case 'ansi_c_string':
-      return node.text.slice(2, -1);
+      return ansiCValue(node.text.slice(2, -1));
     case 'string': {
       let value = '';
       for (const child of node.namedChildren) {
@@ -328,7 +389,8 @@ export function wordValue(node: Node): string | null {
         if (child.type !== 'string_content') {
           return null;
         }
-        value += child.text.replace(/\\([$`"\\\n])/g, '$1');
+        // A backslash-newline inside double quotes is a line continuation: both go (XCU 2.2.3).
+        value += child.text.replace(/\\([$`"\\\n])/g, (_, escaped: string) => (escaped === '\n' ? '' : escaped));
       }
       // string_content drops nothing between children; an empty string "" has no children.
       return node.namedChildren.length === 0 ? node.text.slice(1, -1) : value;
@@ -349,9 +411,45 @@ export function wordValue(node: Node): string | null {
   }
 }
 
+const ANSI_C_ESCAPES: Record<string, string> = {
+  a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?',
+};
+
+/** The value of a bash `$'...'` string; null for escapes we do not decode (octal, hex, unicode, control). */
+function ansiCValue(body: string): string | null {
+  let value = '';
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i] ?? '';
+    if (ch !== '\\') {
+      value += ch;
+      continue;
+    }
+    const decoded = ANSI_C_ESCAPES[body[i + 1] ?? ''];
+    if (decoded === undefined) {
+      return null;
+    }
+    value += decoded;
+    i += 1;
+  }
+  return value;
+}
+
 /** web-tree-sitter hands out a new wrapper object per access; compare by node id. */
 function sameNode(a: Node | null, b: Node | null): boolean {
   return a !== null && b !== null && a.id === b.id;
+}
+
+function firstMissing(node: Node): Node | null {
+  if (node.isMissing) {
+    return node;
+  }
+  for (const child of node.children) {
+    const found = child && child.hasError ? firstMissing(child) : child?.isMissing ? child : null;
+    if (found) {
+      return found;
+    }
+  }
+  return null;
 }
 
 function truncate(text: string): string {

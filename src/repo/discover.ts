@@ -3,23 +3,28 @@
  * and turns every unreadable or malformed input into a `DiscoveryProblem` instead of an exception.
  */
 import { lstat, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
-import { basename, join, posix } from 'node:path';
+import { basename, join, posix, relative as relativePath, resolve, sep } from 'node:path';
 import dockerignoreModule from '@balena/dockerignore';
 import picomatch from 'picomatch';
 import { UsageError } from '../errors.js';
 import { parseDockerfile } from '../parse/dockerfile.js';
 import { LineIndex, lineRange } from '../parse/locations.js';
+import { parseRequirements } from '../parse/requirements.js';
 import { initShellParser, parseShell } from '../parse/shell.js';
+import { parseWorkflow } from '../parse/workflow.js';
 import { CONFIG_FILES, loadConfig } from './config.js';
 import type { Config } from './config.schema.js';
 import { resolveFamilies } from './families.js';
-import type { DiscoveryProblem, DockerignoreFile, FileKind, Repo, ScriptFile, TextFile, WorkflowFile } from './repo.js';
+import type { DiscoveryProblem, DockerignoreFile, FileKind, Repo, RequirementsFile, ScriptFile, TextFile, WorkflowFile } from './repo.js';
 
 /** Directories never walked: VCS data, dependencies and vendored trees. */
 export const SKIPPED_DIRECTORIES = new Set(['.git', '.hg', '.svn', 'node_modules', 'vendor', 'third_party', '.venv', 'venv', '__pycache__', '.baseimg', '.tox', '.mypy_cache']);
 
 /** Dockerfiles above this size are reported, not parsed (a generated 10 MB file is not a Dockerfile anyone reviews). */
 export const MAX_PARSED_BYTES = 2 * 1024 * 1024;
+
+/** Suffixes that make `Dockerfile.<suffix>` something other than a Dockerfile variant. */
+const NOT_DOCKERFILE_SUFFIX = /\.(md|markdown|rst|txt|adoc|html?|orig|rej|bak|swp|tmp)$/i;
 
 /** Options for `discover`. */
 export interface DiscoverOptions {
@@ -36,7 +41,9 @@ export function classify(path: string): FileKind | null {
   if (name === '.dockerignore' || name.endsWith('.dockerignore')) {
     return 'dockerignore';
   }
-  if (/^(Dockerfile|Containerfile)$/.test(name) || /\.(Dockerfile|Containerfile)$/.test(name) || /^(Dockerfile|Containerfile)\.[^/]+$/.test(name)) {
+  // `Dockerfile.gpu` is a Dockerfile; `Dockerfile.md` or `Dockerfile.orig` is documentation or an editor leftover.
+  if (/^(Dockerfile|Containerfile)$/.test(name) || /\.(Dockerfile|Containerfile)$/.test(name)
+    || (/^(Dockerfile|Containerfile)\.[^/]+$/.test(name) && !NOT_DOCKERFILE_SUFFIX.test(name))) {
     return 'dockerfile';
   }
   if (/(^|\/)\.github\/workflows\/[^/]+\.ya?ml(\.[A-Za-z0-9_-]+)?$/.test(path)) {
@@ -101,7 +108,8 @@ export async function discover(root: string, options: DiscoverOptions = {}): Pro
   const skipped: string[] = [];
   const kinds = new Map<string, FileKind>();
   const candidates: string[] = [];
-  const visited = new Set<string>([await realpath(root)]);
+  const rootReal = await realpath(root);
+  const visited = new Set<string>([rootReal]);
 
   const walk = async (relative: string): Promise<void> => {
     let entries;
@@ -123,14 +131,29 @@ export async function discover(root: string, options: DiscoverOptions = {}): Pro
           isFile = target.isFile();
           if (isDirectory) {
             const real = await realpath(join(root, path));
-            if (visited.has(real)) {
-              problems.push(problem('review/unreadable-file', path, 'symbolic link loops back to a folder already walked; not followed'));
+            if (visited.has(real) || isWithin(real, rootReal)) {
+              // A link to a folder of the repository is an alias: its files are reviewed at their
+              // own path, not twice. A link to a folder that contains it is a loop: say so.
+              skipped.push(path);
+              const holder = await realpath(join(root, relative || '.'));
+              if (isWithin(holder, real)) {
+                problems.push(problem('review/unreadable-file', path, 'symbolic link points to a folder that contains it (a loop); not followed'));
+              }
               continue;
             }
             visited.add(real);
           }
         } catch (error) {
-          problems.push(problem('review/unreadable-file', path, `broken or looping symbolic link: ${errorCode(error)}`));
+          // A broken link named like a file review never reads (README.md, model.onnx) is no gap in
+          // the review; one that could be a Dockerfile, a script or a folder is.
+          if (classify(path) === null && basename(path).includes('.')) {
+            continue;
+          }
+          const code = errorCode(error);
+          const reason = code === 'ENOENT' ? 'broken symbolic link: its target does not exist'
+            : code === 'ELOOP' ? 'symbolic link loops (ELOOP)'
+              : `cannot follow symbolic link: ${code}`;
+          problems.push(problem('review/unreadable-file', path, `${reason}; not reviewed`));
           continue;
         }
       }
@@ -192,6 +215,8 @@ export async function discover(root: string, options: DiscoverOptions = {}): Pro
     }
     switch (kind) {
       case 'dockerfile':
+        // A file without FROM (prose, a fragment, an empty file) stays in the model:
+        // dockerfile/no-from and dockerfile/unknown-instruction say what is wrong with it.
         dockerfiles.push(parseDockerfile(path, text));
         break;
       case 'dockerignore':
@@ -201,10 +226,10 @@ export async function discover(root: string, options: DiscoverOptions = {}): Pro
         repo.scripts.push(parseScript(path, text));
         break;
       case 'requirements':
-        repo.requirements.push({ path, text });
+        repo.requirements.push({ path, text, model: parseRequirements(path, text) } satisfies RequirementsFile);
         break;
       case 'workflow':
-        repo.workflows.push({ path, text, disabled: isDisabledWorkflow(path) } satisfies WorkflowFile);
+        repo.workflows.push({ path, text, disabled: isDisabledWorkflow(path), model: parseWorkflow(path, text) } satisfies WorkflowFile);
         break;
       case 'bake':
         repo.bakeFiles.push({ path, text } satisfies TextFile);
@@ -218,7 +243,10 @@ export async function discover(root: string, options: DiscoverOptions = {}): Pro
 async function findConfig(root: string, configPath: string | undefined): Promise<{ config: Config; file: TextFile | null }> {
   if (configPath) {
     const loaded = await loadConfig(configPath, configPath);
-    return { config: loaded.config, file: { path: configPath, text: loaded.text } };
+    // Findings about the config (unused ignores) name it relative to the repository when it lies inside.
+    const absolute = resolve(configPath);
+    const shown = isWithin(absolute, root) && absolute !== root ? relativePath(root, absolute).split(sep).join('/') : configPath;
+    return { config: loaded.config, file: { path: shown, text: loaded.text } };
   }
   for (const name of CONFIG_FILES) {
     const path = join(root, name);
@@ -309,6 +337,11 @@ const dockerignore = ((dockerignoreModule as unknown as { default?: IgnoreFactor
 
 function problem(ruleId: string, file: string, message: string): DiscoveryProblem {
   return { ruleId, file, range: lineRange(1), message };
+}
+
+/** True when `path` is `folder` or lies below it (absolute paths). */
+function isWithin(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : `${folder}${sep}`);
 }
 
 function errorCode(error: unknown): string {

@@ -96,7 +96,8 @@ function uniqueName(name: string, families: ImageFamily[]): string {
 
 /** Normalises a user path to the repository-relative form ('' for the root). */
 export function normalize(path: string): string {
-  const cleaned = posix.normalize(path.replace(/\\/g, '/')).replace(/^\.\/?/, '').replace(/\/$/, '');
+  // Strip a leading `./`, never the dot of a hidden name (`.dockerignore`, `.github/...`).
+  const cleaned = posix.normalize(path.replace(/\\/g, '/')).replace(/^\.\//, '').replace(/\/$/, '');
   return cleaned === '.' ? '' : cleaned;
 }
 

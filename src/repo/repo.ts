@@ -4,7 +4,9 @@
  */
 import type { Dockerfile } from '../parse/dockerfile.js';
 import type { LineIndex, Range } from '../parse/locations.js';
+import type { Requirements } from '../parse/requirements.js';
 import type { ShellScript } from '../parse/shell.js';
+import type { Workflow } from '../parse/workflow.js';
 import type { Config } from './config.schema.js';
 
 /** What a discovered file is. */
@@ -52,6 +54,13 @@ export interface TextFile {
 /** A workflow file; `disabled` when its name keeps GitHub from running it (`*.yaml.paused`). */
 export interface WorkflowFile extends TextFile {
   disabled: boolean;
+  /** The workflow, parsed (YAML problems are in `model.problems`). */
+  model: Workflow;
+}
+
+/** A pip requirements or constraints file, parsed (unreadable lines are in `model.problems`). */
+export interface RequirementsFile extends TextFile {
+  model: Requirements;
 }
 
 /** One image family: what builds one image. */
@@ -90,7 +99,7 @@ export interface Repo {
   dockerfiles: DockerfileEntry[];
   dockerignores: DockerignoreFile[];
   scripts: ScriptFile[];
-  requirements: TextFile[];
+  requirements: RequirementsFile[];
   workflows: WorkflowFile[];
   bakeFiles: TextFile[];
   families: ImageFamily[];

@@ -7,7 +7,7 @@ import type { Knowledge } from '../knowledge/index.js';
 import type { Dockerfile, DockerInstruction, RunInstruction, Stage } from '../parse/dockerfile.js';
 import type { Range } from '../parse/locations.js';
 import type { Invocation } from '../parse/shell-query.js';
-import type { DockerfileEntry, ImageFamily, Repo, ScriptFile } from '../repo/repo.js';
+import type { DockerfileEntry, ImageFamily, Repo, RequirementsFile, ScriptFile, WorkflowFile } from '../repo/repo.js';
 import type { Fix, RelatedLocation, Severity } from './finding.js';
 
 /** What a rule documents about itself. */
@@ -86,6 +86,16 @@ export interface ScriptContext extends RuleContext {
   script: ScriptFile;
 }
 
+/** Context while visiting one workflow file (disabled ones too: `workflow.disabled` says which). */
+export interface WorkflowContext extends RuleContext {
+  workflow: WorkflowFile;
+}
+
+/** Context while visiting one requirements or constraints file. */
+export interface RequirementsContext extends RuleContext {
+  requirements: RequirementsFile;
+}
+
 /** Context while visiting one image family. */
 export interface FamilyContext extends RuleContext {
   family: ImageFamily;
@@ -100,6 +110,8 @@ export interface RuleHooks {
   instruction?(instruction: DockerInstruction, ctx: InstructionContext): void;
   runCommand?(call: Invocation, ctx: RunCommandContext): void;
   script?(script: ScriptFile, ctx: ScriptContext): void;
+  workflow?(workflow: WorkflowFile, ctx: WorkflowContext): void;
+  requirements?(file: RequirementsFile, ctx: RequirementsContext): void;
 }
 
 /** A rule. */

@@ -74,14 +74,22 @@ export function runRules(repo: Repo, rules: readonly ActiveRule[], knowledge: Kn
     },
   });
 
+  // One failure per rule and file is enough to act on; a rule that throws on every instruction
+  // would otherwise bury the report, so after its first failure it skips the rest of that file.
+  const failed = new Set<string>();
   const guarded = (active: ActiveRule, file: string, line: number, call: () => void): void => {
+    const key = `${active.rule.id}\0${file}`;
+    if (failed.has(key)) {
+      return;
+    }
     try {
       call();
     } catch (error) {
+      failed.add(key);
       findings.push({
         ruleId: 'review/rule-failed',
         severity: 'error',
-        message: `rule ${active.rule.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+        message: `rule ${active.rule.id} failed: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]?.replace(/\.$/, '')}`,
         file: file || '.',
         range: { start: { line: Math.max(line, 1), column: 1 }, end: { line: Math.max(line, 1), column: 1 } },
       });
@@ -104,6 +112,18 @@ export function runRules(repo: Repo, rules: readonly ActiveRule[], knowledge: Kn
       for (const script of repo.scripts) {
         const ctx = { ...makeContext(active, script.path), script };
         guarded(active, script.path, 1, () => hooks.script?.(script, ctx));
+      }
+    }
+    if (hooks.workflow) {
+      for (const workflow of repo.workflows) {
+        const ctx = { ...makeContext(active, workflow.path), workflow };
+        guarded(active, workflow.path, 1, () => hooks.workflow?.(workflow, ctx));
+      }
+    }
+    if (hooks.requirements) {
+      for (const file of repo.requirements) {
+        const ctx = { ...makeContext(active, file.path), requirements: file };
+        guarded(active, file.path, 1, () => hooks.requirements?.(file, ctx));
       }
     }
     if (!hooks.dockerfile && !hooks.stage && !hooks.instruction && !hooks.runCommand) {

@@ -7,7 +7,8 @@
 import picomatch from 'picomatch';
 import { lineRange } from '../parse/locations.js';
 import type { Repo } from '../repo/repo.js';
-import type { Finding } from './finding.js';
+import { configLine } from '../repo/config.js';
+import type { Finding, Severity } from './finding.js';
 import type { Rule } from './rule.js';
 
 interface Directive {
@@ -26,10 +27,23 @@ interface Directive {
 const BASEIMG = /#\s*baseimg-ignore\s+(\S.*?)(?:\s+--(?:\s+(.*?))?)?\s*$/;
 const HADOLINT = /#\s*hadolint\s+ignore=([A-Z]{2}\d{4}(?:\s*,\s*[A-Z]{2}\d{4})*)/;
 
+/** What suppressions are judged against. */
+export interface SuppressionOptions {
+  /** Every rule a suppression may name (the registry, plus rules a caller passed in). */
+  catalog: readonly Rule[];
+  /** The effective severity of an engine rule after config, or null when config turned it off. */
+  severityOf: (ruleId: string) => Severity | null;
+  /** Rules whose suppressions cannot be judged this run (ShellCheck did not run): never reported unused. */
+  unjudged: ReadonlySet<string>;
+}
+
 /** Applies every kind of suppression; returns the findings kept plus findings about suppressions. */
-export function applySuppressions(findings: Finding[], repo: Repo, rules: readonly Rule[]): Finding[] {
+export function applySuppressions(findings: Finding[], repo: Repo, options: SuppressionOptions): Finding[] {
+  const rules = options.catalog;
   const directives = collectDirectives(repo);
   const byId = new Map(rules.map((rule) => [rule.id, rule]));
+  const withoutReasonSeverity = options.severityOf('review/suppression-without-reason');
+  const unusedSeverity = options.severityOf('review/unused-suppression');
   const kept: Finding[] = [];
   const configIgnores = (repo.config.ignore?.findings ?? []).map((entry) => ({
     entry,
@@ -65,16 +79,19 @@ export function applySuppressions(findings: Finding[], repo: Repo, rules: readon
   for (const directive of directives) {
     const range = lineRange(directive.line);
     if (directive.kind === 'baseimg' && directive.reason === null) {
+      if (withoutReasonSeverity === null) {
+        continue;
+      }
       kept.push({
         ruleId: 'review/suppression-without-reason',
-        severity: byId.get('review/suppression-without-reason')?.meta.severity ?? 'warning',
+        severity: withoutReasonSeverity,
         message: `baseimg-ignore for ${directive.targets.join(', ')} gives no reason; add "-- <why>" (not honoured until it does)`,
         file: directive.file,
         range,
       });
       continue;
     }
-    if (directive.used) {
+    if (directive.used || unusedSeverity === null || directive.targets.some((target) => isUnjudged(target, directive.kind, options.unjudged))) {
       continue;
     }
     const known = directive.targets.filter((target) => isKnownTarget(target, directive.kind, rules));
@@ -85,7 +102,7 @@ export function applySuppressions(findings: Finding[], repo: Repo, rules: readon
     const unknown = directive.targets.filter((target) => !isKnownTarget(target, directive.kind, rules));
     kept.push({
       ruleId: 'review/unused-suppression',
-      severity: byId.get('review/unused-suppression')?.meta.severity ?? 'warning',
+      severity: unusedSeverity,
       message: unknown.length > 0 && directive.kind === 'baseimg'
         ? `suppression names unknown rule ${unknown.map((target) => JSON.stringify(target)).join(', ')}`
         : `suppression of ${directive.targets.join(', ')} matches no finding; remove it`,
@@ -94,18 +111,16 @@ export function applySuppressions(findings: Finding[], repo: Repo, rules: readon
     });
   }
 
-  for (const ignore of configIgnores) {
-    if (ignore.used || !repo.configFile) {
+  for (const [index, ignore] of configIgnores.entries()) {
+    if (ignore.used || !repo.configFile || unusedSeverity === null || options.unjudged.has(ignore.entry.rule)) {
       continue;
     }
-    const lines = repo.configFile.text.split('\n');
-    const index = lines.findIndex((line) => line.includes(ignore.entry.rule));
     kept.push({
       ruleId: 'review/unused-suppression',
-      severity: byId.get('review/unused-suppression')?.meta.severity ?? 'warning',
-      message: `config ignore of ${JSON.stringify(ignore.entry.rule)} matches no finding; remove it`,
+      severity: unusedSeverity,
+      message: `config ignore of ${JSON.stringify(ignore.entry.rule)}${ignore.entry.paths ? ` in ${ignore.entry.paths.map((path) => JSON.stringify(path)).join(', ')}` : ''} matches no finding; remove it`,
       file: repo.configFile.path,
-      range: lineRange(index >= 0 ? index + 1 : 1),
+      range: lineRange(configLine(repo.configFile.text, ['ignore', 'findings', index, 'rule'])),
     });
   }
   return kept;
@@ -120,6 +135,13 @@ function matches(target: string, kind: Directive['kind'], finding: Finding, byId
   }
   const [ruleId, code] = target.split(':');
   return ruleId === finding.ruleId && (code === undefined || code === finding.code);
+}
+
+function isUnjudged(target: string, kind: Directive['kind'], unjudged: ReadonlySet<string>): boolean {
+  if (kind === 'hadolint') {
+    return target.startsWith('SC') && unjudged.has('shell/shellcheck');
+  }
+  return unjudged.has(target.split(':')[0] ?? '');
 }
 
 function isKnownTarget(target: string, kind: Directive['kind'], rules: readonly Rule[]): boolean {

@@ -5,8 +5,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderReadme, renderRulesDoc } from '../../scripts/gen-rules-doc.js';
-import { renderRegistry } from '../../scripts/gen-registry.js';
+import { renderReadme, renderRulesDoc } from '../../tools/gen-rules-doc.js';
+import { renderRegistry } from '../../tools/gen-registry.js';
 import { RULES } from '../../src/rules/registry.js';
 import { RULE_ID } from '../../src/rules/rule.js';
 import { fixtureCases } from '../rules/fixtures.js';
@@ -81,8 +81,8 @@ describe('rules documentation', () => {
 });
 
 describe('config schema', () => {
-  it('schema/baseimg.config.schema.json is generated from src/repo/config.schema.ts (npx tsx scripts/gen-schema.ts)', async () => {
-    const { renderConfigSchema } = await import('../../scripts/gen-schema.js');
+  it('schema/baseimg.config.schema.json is generated from src/repo/config.schema.ts (npx tsx tools/gen-schema.ts)', async () => {
+    const { renderConfigSchema } = await import('../../tools/gen-schema.js');
     expect(readFileSync(join(root, 'schema', 'baseimg.config.schema.json'), 'utf8')).toBe(renderConfigSchema());
   });
 });

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { looksLikeSecretName, secretInArgOrEnv } from '../../../src/rules/dockerfile/secret-in-arg-or-env.js';
+import { lintLines } from './lint.js';
+
+describe('dockerfile/secret-in-arg-or-env', () => {
+  // BuildKit's test: a `_`-delimited word of the name is a secret word, no word is an allow word.
+  it.each([
+    'API_KEY', 'apikey', 'KEY', 'GITHUB_TOKEN', 'HF_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'DB_PASSWORD', 'db_passwd', 'PWORD',
+    'AUTH', 'BASIC_AUTH_HEADER', 'GOOGLE_APPLICATION_CREDENTIALS', 'DOCKER_CREDENTIAL', 'API_KEY_ID', 'SECRET_MESSAGE', 'ApiKey',
+  ])('flags %s', (name) => {
+    expect(looksLikeSecretName(name)).toBe(true);
+  });
+
+  it.each([
+    'SSH_PUBLIC_KEY', 'GPG_KEY_FILE', 'NVIDIA_KEY_VERSION', 'PUBLIC_TOKEN', 'MONKEY', 'KEYRING', 'api-key', 'ApiKeyName',
+    'TOKENIZERS_PARALLELISM', 'AUTHOR', 'PASSWORDLESS', 'CUDA_VERSION', 'SECRETS',
+  ])('accepts %s', (name) => {
+    expect(looksLikeSecretName(name)).toBe(false);
+  });
+
+  it('reports every name of a multi-name ARG and ENV on its own', async () => {
+    expect(await lintLines(secretInArgOrEnv, 'FROM ubuntu:22.04\nARG NPM_TOKEN PIP_VERSION\nENV A=1 NGC_API_KEY=x\n')).toEqual([
+      '2: ARG "NPM_TOKEN" looks like a secret and would be recorded in the image: use a secret mount (RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN) instead',
+      '3: ENV "NGC_API_KEY" looks like a secret and would be recorded in the image: use a secret mount (RUN --mount=type=secret,id=ngc_api_key,env=NGC_API_KEY) instead',
+    ]);
+  });
+});

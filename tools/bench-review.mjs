@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench:review`: wall time of `baseimg review` including Node start-up, as a user sees it.
+ *
+ *   plan-shaped  the plan's repository shape (2 Dockerfiles of ~230 lines, 2 workflows, 8 scripts,
+ *                2 requirements files): test/fixtures/repos/plan-edge-node. Target: under 1 s with ShellCheck.
+ *   100 files    100 Dockerfiles of that size (the two plan Dockerfiles copied 50 times each, with
+ *                their scripts). Target: under 5 s.
+ *
+ * Each scenario runs once to warm the file cache, then RUNS times; min, median and max are printed
+ * with the raw samples. Figures, not assertions: nothing here fails on a slow machine.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const bin = join(root, 'bin', 'baseimg.js');
+const fixture = join(root, 'test', 'fixtures', 'repos', 'plan-edge-node');
+const RUNS = Number(process.env.RUNS ?? 7);
+
+function time(args) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, [bin, 'review', ...args, '--format', 'json', '--fail-on', 'never'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) {
+    throw new Error(`review exited ${result.status}: ${result.stderr}`);
+  }
+  const findings = JSON.parse(result.stdout).findings.length;
+  return { ms, findings };
+}
+
+function measure(label, args, targetMs) {
+  time(args);
+  const samples = [];
+  let findings = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const sample = time(args);
+    samples.push(sample.ms);
+    findings = sample.findings;
+  }
+  const sorted = [...samples].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  const verdict = targetMs ? (median < targetMs ? `meets < ${targetMs} ms` : `MISSES < ${targetMs} ms`) : '';
+  console.log(`${label.padEnd(34)} min ${sorted[0].toFixed(0).padStart(5)} ms  median ${median.toFixed(0).padStart(5)} ms  max ${sorted[sorted.length - 1].toFixed(0).padStart(5)} ms  findings ${findings}  ${verdict}`);
+  console.log(`${''.padEnd(34)} samples: ${samples.map((ms) => ms.toFixed(0)).join(', ')}`);
+}
+
+const shellcheck = spawnSync('shellcheck', ['--version'], { encoding: 'utf8' });
+const scVersion = shellcheck.status === 0 ? /version:\s*(\S+)/.exec(shellcheck.stdout)?.[1] : null;
+console.log(`baseimg review benchmark: node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, shellcheck ${scVersion ?? 'not installed'}, ${RUNS} runs each`);
+
+const many = mkdtempSync(join(tmpdir(), 'baseimg-bench-'));
+try {
+  for (let i = 0; i < 50; i++) {
+    for (const family of ['cpu', 'gpu']) {
+      const folder = join(many, `image_${i}_${family}`);
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, 'Dockerfile'), readFileSync(join(fixture, `base_edge_node_amd64_${family}`, 'Dockerfile')));
+      cpSync(join(fixture, `base_edge_node_amd64_${family}`, 'requirements.txt'), join(many, `base_edge_node_amd64_${family}`, 'requirements.txt'));
+    }
+  }
+  cpSync(join(fixture, 'scripts'), join(many, 'scripts'), { recursive: true });
+
+  measure('plan-shaped repo, with ShellCheck', [fixture], 1000);
+  measure('plan-shaped repo, no ShellCheck', [fixture, '--no-shellcheck']);
+  measure('100 Dockerfiles, with ShellCheck', [many], 5000);
+  measure('100 Dockerfiles, no ShellCheck', [many, '--no-shellcheck']);
+} finally {
+  rmSync(many, { recursive: true, force: true });
+}
