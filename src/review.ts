@@ -3,7 +3,8 @@
  * it, ShellCheck runs over every shell body, suppressions apply, and the result is sorted and
  * deduplicated so that every renderer sees the same stable list.
  */
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { loadKnowledge } from './knowledge/index.js';
 import { lineRange, type LineIndex, type Range } from './parse/locations.js';
 import { AUTOMATIC_PLATFORM_ARGS } from './parse/dockerfile.js';
@@ -29,6 +30,19 @@ export interface ReviewOptions {
   today?: string;
   /** The rules to run; default the whole registry. */
   rules?: readonly Rule[];
+  /**
+   * Keep ShellCheck results of RUN bodies between runs (default on; BASEIMG_NO_CACHE=1 turns it
+   * off). Stored under BASEIMG_CACHE_DIR, else $XDG_CACHE_HOME/baseimg, else ~/.cache/baseimg.
+   */
+  cache?: boolean;
+}
+
+/** Where cached tool results live, or null when caching is off. */
+export function cacheDir(enabled: boolean | undefined): string | null {
+  if (enabled === false || (enabled === undefined && process.env.BASEIMG_NO_CACHE === '1')) {
+    return null;
+  }
+  return process.env.BASEIMG_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'baseimg');
 }
 
 /** What a review found, with what renderers need to describe it. */
@@ -54,6 +68,10 @@ export async function review(options: ReviewOptions): Promise<ReviewResult> {
   const active = activeRules(rules, repo.config);
   const enabled = new Set(active.map((entry) => entry.rule.id));
 
+  // ShellCheck runs in child processes while the rules run here; see tools/shellcheck.ts.
+  const mode = options.shellcheck ?? (process.env.BASEIMG_REQUIRE_SHELLCHECK === '1' ? 'require' : 'auto');
+  const checker = mode !== 'off' && enabled.has('shell/shellcheck') ? await startShellcheck(repo, root, cacheDir(options.cache)) : null;
+
   const findings: Finding[] = runRules(repo, active, knowledge);
   for (const problem of repo.problems) {
     if (enabled.has(problem.ruleId)) {
@@ -63,39 +81,31 @@ export async function review(options: ReviewOptions): Promise<ReviewResult> {
 
   let shellcheckVersion: { version: string } | null = null;
   let shellcheckRan = false;
-  const mode = options.shellcheck ?? (process.env.BASEIMG_REQUIRE_SHELLCHECK === '1' ? 'require' : 'auto');
-  if (mode !== 'off' && enabled.has('shell/shellcheck')) {
-    const tool = await shellcheck.detect();
-    const units = shellUnits(repo);
+  if (checker) {
     const unavailable = (reason: string): void => {
-      if (units.length > 0 && enabled.has('review/tool-unavailable')) {
-        const first = units[0];
+      const first = checker.units[0];
+      if (first && enabled.has('review/tool-unavailable')) {
         findings.push({
           ruleId: 'review/tool-unavailable',
           severity: mode === 'require' ? 'error' : severityOf(active, 'review/tool-unavailable'),
           message: mode === 'require'
             ? `${reason}; shell/shellcheck is required (BASEIMG_REQUIRE_SHELLCHECK=1) and could not run`
             : `${reason}; shell/shellcheck skipped`,
-          file: first?.file ?? '.',
+          file: first.file,
           range: lineRange(1),
         });
       }
     };
-    if (!tool) {
+    if (!checker.tool) {
       unavailable('shellcheck not found on PATH');
     } else {
-      shellcheckVersion = { version: tool.version };
+      shellcheckVersion = { version: checker.tool.version };
       let scFindings: shellcheck.ShellcheckFinding[] | null = null;
       try {
-        scFindings = await shellcheck.run(units, {
-          cwd: root,
-          program: tool.path,
-          ...(repo.config.shellcheck?.exclude ? { exclude: repo.config.shellcheck.exclude } : {}),
-          ...(repo.config.shellcheck?.severity ? { minLevel: repo.config.shellcheck.severity } : {}),
-        });
+        scFindings = await checker.job;
       } catch (error) {
         // A ShellCheck that crashes or prints something else is a missing checker, not a failed review.
-        unavailable(`shellcheck ${tool.version} failed (${error instanceof Error ? error.message : String(error)})`);
+        unavailable(`shellcheck ${checker.tool.version} failed (${error instanceof Error ? error.message : String(error)})`);
       }
       if (scFindings) {
         shellcheckRan = true;
@@ -137,6 +147,35 @@ export async function review(options: ReviewOptions): Promise<ReviewResult> {
     },
     tools: { shellcheck: shellcheckVersion },
   };
+}
+
+/** Finds ShellCheck and starts it over every shell body; `job` settles with its findings. */
+async function startShellcheck(repo: Repo, root: string, cache: string | null): Promise<{
+  units: shellcheck.ShellUnit[];
+  tool: { path: string; version: string } | null;
+  job: Promise<shellcheck.ShellcheckFinding[]>;
+}> {
+  const units = shellUnits(repo);
+  const tool = units.length > 0 ? await shellcheck.detect() : null;
+  if (!tool) {
+    return { units, tool, job: Promise.resolve([]) };
+  }
+  let job: Promise<shellcheck.ShellcheckFinding[]>;
+  try {
+    job = (await shellcheck.start(units, {
+      cwd: root,
+      program: tool.path,
+      version: tool.version,
+      cacheDir: cache,
+      ...(repo.config.shellcheck?.exclude ? { exclude: repo.config.shellcheck.exclude } : {}),
+      ...(repo.config.shellcheck?.severity ? { minLevel: repo.config.shellcheck.severity } : {}),
+    })).done;
+  } catch (error) {
+    job = Promise.reject(error);
+  }
+  // Handled where it is awaited; this keeps Node from reporting it as unhandled meanwhile.
+  job.catch(() => undefined);
+  return { units, tool, job };
 }
 
 function severityOf(active: ReturnType<typeof activeRules>, ruleId: string): Finding['severity'] {

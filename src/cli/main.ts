@@ -10,7 +10,8 @@ const USAGE = `baseimg: review, fix and measure Docker base images
 
 Usage:
   baseimg review [PATH] [--format text|json|sarif|md] [--out FILE] [--config FILE]
-                        [--fail-on error|warning|never] [--no-shellcheck] [--color|--no-color]
+                        [--fail-on error|warning|never] [--no-shellcheck] [--no-cache]
+                        [--color|--no-color]
   baseimg --version
   baseimg --help
 

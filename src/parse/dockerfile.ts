@@ -4,7 +4,7 @@
  * ENV scope, expanded base images, the stage graph, build inputs, attached comments, and RUN
  * bodies parsed once into shell commands.
  */
-import { DockerfileParser, type Instruction as AstInstruction, type Flag as AstFlag } from 'dockerfile-ast';
+import { DockerfileParser, Instruction as AstInstructionClass, type Instruction as AstInstruction, type Flag as AstFlag } from 'dockerfile-ast';
 import { expand, type Scope } from './expand.js';
 import { LineIndex, type Position, type Range } from './locations.js';
 import { parseShell, type ShellScript } from './shell.js';
@@ -200,6 +200,23 @@ export const AUTOMATIC_PLATFORM_ARGS = [
 
 const DIRECTIVE_NAMES = new Set(['syntax', 'escape', 'check']);
 
+// dockerfile-ast tokenises an instruction's arguments again on every getArguments(), getFlags()
+// and getArgumentsRange() call, several times per RUN while parsing alone; on 100 large
+// Dockerfiles that was a tenth of the review. Instructions never change after parsing, so the
+// tokens are memoised per instance.
+// Callers splice the returned array (flags are cut off it), so each call gets its own copy.
+const argumentCache = new WeakMap<object, unknown[]>();
+const instructionPrototype = AstInstructionClass.prototype as unknown as { getRawArguments(this: object): unknown[] };
+const tokenise = instructionPrototype.getRawArguments;
+instructionPrototype.getRawArguments = function memoisedRawArguments(this: object): unknown[] {
+  let tokens = argumentCache.get(this);
+  if (!tokens) {
+    tokens = tokenise.call(this);
+    argumentCache.set(this, tokens);
+  }
+  return tokens.slice();
+};
+
 /** Parses Dockerfile text; never throws on malformed input (unknown lines become instructions). */
 export function parseDockerfile(path: string, text: string): Dockerfile {
   const lines = new LineIndex(text);
@@ -257,7 +274,7 @@ export function parseDockerfile(path: string, text: string): Dockerfile {
 
     if (keyword === 'FROM') {
       const from: FromInstruction = { ...base, kind: 'from' };
-      const stage = newStage(dockerfile, from, globalScope, lines, commentByLine, covered);
+      const stage = newStage(dockerfile, from, globalScope, commentByLine, covered);
       if (stage.base.stage) {
         shellCommand = shellByStage.get(stage.base.stage) ?? ['/bin/sh', '-c'];
       } else {
@@ -274,20 +291,20 @@ export function parseDockerfile(path: string, text: string): Dockerfile {
     let instruction: DockerInstruction;
     switch (keyword) {
       case 'RUN':
-        instruction = buildRun(node, base, lines, escape, shellCommand);
+        instruction = buildRun(base, escape, shellCommand);
         if (instruction.mounts.length > 0 || instruction.heredocs.length > 0) {
           dockerfile.usesBuildKit = true;
         }
         break;
       case 'COPY':
       case 'ADD':
-        instruction = buildCopy(node, base, keyword, escape);
+        instruction = buildCopy(base, keyword, escape);
         if (instruction.flags.some((flag) => ['link', 'parents', 'exclude', 'checksum', 'keep-git-dir'].includes(flag.name)) || instruction.heredocs.length > 0) {
           dockerfile.usesBuildKit = true;
         }
         break;
       case 'ARG': {
-        const declarations = argDeclarations(node, lines);
+        const declarations = argDeclarations(node);
         instruction = { ...base, kind: 'arg', declarations };
         for (const declaration of declarations) {
           if (current) {
@@ -307,7 +324,7 @@ export function parseDockerfile(path: string, text: string): Dockerfile {
         break;
       }
       case 'ENV': {
-        const pairs = envPairs(node, lines);
+        const pairs = envPairs(node);
         instruction = { ...base, kind: 'env', pairs };
         for (const pair of pairs) {
           // Every pair expands with the values from before the instruction: `ENV abc=bye def=$abc`
@@ -394,14 +411,13 @@ function baseFields(
       embeddedComments.push(comment);
     }
   }
-  return {
+  const fields: Omit<InstructionBase, 'args'> = {
     keyword: node.getKeyword(),
     keywordText: node.getInstruction(),
     range,
     keywordRange: toRange(node.getInstructionRange()),
     argsText,
     argsRange,
-    args: node.getArguments().map((argument) => ({ value: argument.getValue(), range: toRange(argument.getRange()) })),
     flags,
     jsonForm,
     jsonArgs: jsonStrings,
@@ -411,6 +427,13 @@ function baseFields(
     scope,
     heredocs,
   };
+  // dockerfile-ast tokenises arguments on request, and for RUN bodies (parsed as shell instead)
+  // that was the costliest step of parsing a large Dockerfile; compute them on first use.
+  let args: InstructionArg[] | null = null;
+  return Object.defineProperty(fields, 'args', {
+    enumerable: true,
+    get: () => (args ??= node.getArguments().map((argument) => ({ value: argument.getValue(), range: toRange(argument.getRange()) }))),
+  }) as InstructionBase;
 }
 
 /** Decodes one quoted JSON string of an exec-form instruction from the source; null when it is not plain JSON. */
@@ -478,7 +501,6 @@ function newStage(
   dockerfile: Dockerfile,
   from: FromInstruction,
   globalScope: Map<string, string | undefined>,
-  lines: LineIndex,
   commentByLine: Map<number, CommentLine>,
   covered: Set<number>,
 ): Stage {
@@ -519,7 +541,6 @@ function newStage(
     shipsInFinal: false,
     label: name ?? `#${index}`,
   };
-  void lines;
   return stage;
 }
 
@@ -556,7 +577,7 @@ function inheritedEnv(stage: Stage, escape: string): Map<string, string | undefi
   return env;
 }
 
-function buildRun(node: AstInstruction, base: InstructionBase, lines: LineIndex, escape: string, shellCommand: string[]): RunInstruction {
+function buildRun(base: InstructionBase, escape: string, shellCommand: string[]): RunInstruction {
   const mounts: RunMount[] = base.flags
     .filter((flag) => flag.name === 'mount')
     .map((flag) => ({
@@ -567,9 +588,9 @@ function buildRun(node: AstInstruction, base: InstructionBase, lines: LineIndex,
       id: flag.options.get('id') ?? null,
       range: flag.range,
     }));
-  const run: RunInstruction = { ...base, kind: 'run', mounts, shell: null, shellCommand };
-  run.shell = runShell(run, lines, escape);
-  void node;
+  // Object.assign keeps base's lazy `args` getter; a spread would evaluate it.
+  const run: RunInstruction = Object.assign(base, { kind: 'run' as const, mounts, shell: null, shellCommand });
+  run.shell = runShell(run, escape);
   return run;
 }
 
@@ -583,7 +604,7 @@ function shellDialect(shellCommand: string[]): 'sh' | 'bash' {
  * same line and column layout as the Dockerfile: comment and blank lines inside continuations
  * (which Docker drops) become a lone line continuation, and a backtick escape becomes a backslash.
  */
-function runShell(run: RunInstruction, lines: LineIndex, escape: string): ShellScript | null {
+function runShell(run: RunInstruction, escape: string): ShellScript | null {
   if (!run.argsRange) {
     return null;
   }
@@ -636,7 +657,6 @@ function runShell(run: RunInstruction, lines: LineIndex, escape: string): ShellS
     continued = escaped.replace(/\r$/, '').endsWith('\\');
     return escaped;
   });
-  void lines;
   // CRLF files: Docker drops the CR, and a `\` before CR is no line continuation for the shell.
   // The CR is the last character of its line, so removing it moves no column.
   const text = rewritten.map((line) => line.replace(/\r$/, '')).join('\n');
@@ -669,7 +689,7 @@ function shellQuote(word: string): string {
   return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-function buildCopy(node: AstInstruction, base: InstructionBase, keyword: 'COPY' | 'ADD', escape: string): CopyInstruction {
+function buildCopy(base: InstructionBase, keyword: 'COPY' | 'ADD', escape: string): CopyInstruction {
   const fromFlag = base.flags.find((flag) => flag.name === 'from');
   const from = fromFlag?.value ? expand(fromFlag.value, base.scope, escape).value : null;
   let words: InstructionArg[];
@@ -683,16 +703,14 @@ function buildCopy(node: AstInstruction, base: InstructionBase, keyword: 'COPY' 
   const expanded = words.map((word) => ({ value: expand(word.value, base.scope, escape).value, range: word.range }));
   const destination = expanded.length > 0 ? (expanded[expanded.length - 1] ?? null) : null;
   const sources = expanded.slice(0, -1).filter((word) => !/^<<-?/.test(word.value));
-  void node;
   return { ...base, kind: keyword === 'COPY' ? 'copy' : 'add', from, fromStage: null, sources, destination };
 }
 
-function argDeclarations(node: AstInstruction, lines: LineIndex): ArgInstruction['declarations'] {
+function argDeclarations(node: AstInstruction): ArgInstruction['declarations'] {
   // ARG may declare several names (`ARG A=1 B`); dockerfile-ast's getProperties() lists them.
   const properties = 'getProperties' in node && typeof node.getProperties === 'function'
     ? (node.getProperties() as { getName(): string; getValue(): string | null; getRange(): Parameters<typeof toRange>[0] }[])
     : [];
-  void lines;
   return properties.map((property) => ({
     name: property.getName(),
     value: property.getValue() ?? undefined,
@@ -700,7 +718,7 @@ function argDeclarations(node: AstInstruction, lines: LineIndex): ArgInstruction
   }));
 }
 
-function envPairs(node: AstInstruction, lines: LineIndex): EnvInstruction['pairs'] {
+function envPairs(node: AstInstruction): EnvInstruction['pairs'] {
   const properties = 'getProperties' in node && typeof node.getProperties === 'function'
     ? (node.getProperties() as {
       getName(): string;
@@ -709,7 +727,6 @@ function envPairs(node: AstInstruction, lines: LineIndex): EnvInstruction['pairs
       getRange(): Parameters<typeof toRange>[0];
     }[])
     : [];
-  void lines;
   return properties.map((property) => ({
     name: property.getName(),
     value: property.getValue() ?? '',
