@@ -196,12 +196,16 @@ function collect(
       if (body) {
         collect(body, state, commands, errors, toRange);
       }
-      // Redirects written after the body belong to the command(s) it holds (`cat <<EOF > f`). After a
-      // pipeline they belong to its last command only (`curl URL | gpg --dearmor > key.gpg`), although
-      // tree-sitter-bash hangs them on the pipeline node (POSIX XCU 2.9.2: each command's own redirections).
+      // Redirects written after the body belong to the command(s) it holds (`cat <<EOF > f`,
+      // `{ a; b; } > f`). After a pipeline or an and-or list they belong to its last command only
+      // (`curl URL | gpg --dearmor > key.gpg`, `a && echo x > f`), although tree-sitter-bash hangs
+      // them on the whole pipeline or list (POSIX XCU 2.9.2 and 2.9.3: each simple command's own).
       const held = commands.slice(before);
-      const owners = body?.type === 'pipeline'
-        ? held.filter((command) => command.pipeline !== null && command.pipeline.position === command.pipeline.length - 1 && command.inSubstitution === state.inSubstitution)
+      const last = body ? lastSimpleCommand(body) : null;
+      const lastStart = last ? toRange(last).start : null;
+      const owners = lastStart
+        ? held.filter((command) => !command.inSubstitution || state.inSubstitution)
+          .filter((command) => command.range.start.line === lastStart.line && command.range.start.column === lastStart.column)
         : held;
       for (const command of owners) {
         command.redirects.push(...redirects);
@@ -432,6 +436,25 @@ function ansiCValue(body: string): string | null {
     i += 1;
   }
   return value;
+}
+
+/**
+ * The simple command a trailing redirect belongs to when the body is a pipeline or an and-or
+ * list (its last element, recursively); null for compound bodies, where it belongs to all.
+ */
+function lastSimpleCommand(node: Node): Node | null {
+  switch (node.type) {
+    case 'command':
+      return node;
+    case 'list':
+    case 'pipeline':
+    case 'negated_command': {
+      const last = node.lastNamedChild;
+      return last ? (last.type === 'command' ? last : lastSimpleCommand(last)) : null;
+    }
+    default:
+      return null;
+  }
 }
 
 /** web-tree-sitter hands out a new wrapper object per access; compare by node id. */

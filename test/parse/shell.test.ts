@@ -268,3 +268,23 @@ describe('parseShell: syntax errors', () => {
     expect(parseShell('# just a comment\n\n')).toMatchObject({ commands: [], errors: [] });
   });
 });
+
+describe('parseShell: trailing redirects', () => {
+  beforeAll(async () => {
+    await initShellParser();
+  });
+
+  const redirectsOf = (text: string): string[] =>
+    parseShell(text).commands.map((command) => `${command.program}[${command.redirects.map((redirect) => `${redirect.operator}${redirect.target}`).join(',')}]`);
+
+  it('gives a redirect after an and-or list to its last command only', () => {
+    // The Docker apt-key pattern: the sources-list redirect must not make curl look like it writes the list.
+    expect(redirectsOf('curl -fsSL u | gpg --dearmor -o k.gpg && echo "deb x" > /etc/apt/sources.list.d/d.list'))
+      .toEqual(['curl[]', 'gpg[]', 'echo[>/etc/apt/sources.list.d/d.list]']);
+    expect(redirectsOf('a || b > f')).toEqual(['a[]', 'b[>f]']);
+  });
+
+  it('gives a redirect after a group to every command in it', () => {
+    expect(redirectsOf('{ a; b; } > f')).toEqual(['a[>f]', 'b[>f]']);
+  });
+});
