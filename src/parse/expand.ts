@@ -117,7 +117,8 @@ export function expand(text: string, scope: Scope, escape = '\\'): Expansion {
   return { value: out, resolved, references };
 }
 
-function findClose(text: string, from: number): number {
+/** The index of the `}` that closes a `${` whose body starts at `from`, or -1. */
+export function findClose(text: string, from: number): number {
   let depth = 1;
   for (let i = from; i < text.length; i++) {
     if (text[i] === '{') {

@@ -11,6 +11,7 @@ import type { Range } from '../../parse/locations.js';
 import type { ShellCommand, ShellWord } from '../../parse/shell.js';
 import { argsWithoutFlags, findFlag, flagValue, hasFlag, invocations, isUrl, type Invocation } from '../../parse/shell-query.js';
 import type { ScriptFile } from '../../repo/repo.js';
+import type { RuleContext, RuleHooks } from '../rule.js';
 
 /** One shell body: its calls in source order and the Dockerfile variables it sees (null in a script). */
 export interface ShellBody {
@@ -19,6 +20,23 @@ export interface ShellBody {
 }
 
 /** The body of a RUN: ARG and ENV values in scope are the shell's environment there. */
+/**
+ * Hooks that run `check` over every RUN body and every shell script: supply-chain problems are
+ * the same whether a Dockerfile or a build script downloads the file.
+ */
+export function shellBodyHooks(check: (body: ShellBody, ctx: RuleContext) => void): Pick<RuleHooks, 'instruction' | 'script'> {
+  return {
+    instruction(instruction, ctx) {
+      if (instruction.kind === 'run' && instruction.shell) {
+        check(runBody(instruction), ctx);
+      }
+    },
+    script(script, ctx) {
+      check(scriptBody(script), ctx);
+    },
+  };
+}
+
 export function runBody(run: RunInstruction): ShellBody {
   return { calls: invocations(run.shell), scope: run.scope };
 }

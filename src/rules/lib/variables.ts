@@ -5,7 +5,7 @@
  * Pure functions of the model, like the rules.
  */
 import { AUTOMATIC_PLATFORM_ARGS, type Dockerfile, type DockerInstruction, type Stage } from '../../parse/dockerfile.js';
-import { expand } from '../../parse/expand.js';
+import { expand, findClose } from '../../parse/expand.js';
 import { LineIndex, type Position } from '../../parse/locations.js';
 import type { ShellScript } from '../../parse/shell.js';
 
@@ -80,7 +80,7 @@ function scan(text: string, options: { escape: string; quotes: boolean; comments
       continue;
     }
     if (text[i + 1] === '{') {
-      const close = closingBrace(text, i + 2);
+      const close = findClose(text, i + 2);
       if (close < 0) {
         i += 2;
         continue;
@@ -115,20 +115,6 @@ function scan(text: string, options: { escape: string; quotes: boolean; comments
   return references;
 }
 
-function closingBrace(text: string, from: number): number {
-  let depth = 1;
-  for (let i = from; i < text.length; i++) {
-    if (text[i] === '{') {
-      depth += 1;
-    } else if (text[i] === '}') {
-      depth -= 1;
-      if (depth === 0) {
-        return i;
-      }
-    }
-  }
-  return -1;
-}
 
 /**
  * Names a shell body gives a value itself: `NAME=...`, `export/local/declare/readonly NAME=...`,

@@ -6,10 +6,7 @@
 // docker/docs#11990). apt-key(8) is deprecated: its last releases are Debian 12 and Ubuntu 24.04.
 import type { ShellWord } from '../../parse/shell.js';
 import { argsWithoutFlags, flagValue, hasFlag, type Invocation } from '../../parse/shell-query.js';
-import {
-  describeCall, downloadedFiles, downloads, isAptKeyringPath, pipeConsumers, resolveText, resolveWord, runBody, sameFile, scriptBody,
-  verifiedBetween, type Download, type ShellBody,
-} from '../lib/downloads.js';
+import { describeCall, type Download, downloadedFiles, downloads, isAptKeyringPath, pipeConsumers, resolveText, resolveWord, sameFile, type ShellBody, shellBodyHooks, verifiedBetween } from '../lib/downloads.js';
 import { quote } from '../lib/helpers.js';
 import { defineRule, type RuleContext } from '../rule.js';
 
@@ -205,14 +202,5 @@ export const aptKeyWithoutFingerprint = defineRule({
     remediation:
       'Download the key to a file, check it (`gpg --show-keys --with-colons key.asc | grep -q "^fpr:::::::::${KEY_FINGERPRINT}:$"` with the fingerprint in an ARG), then `gpg --dearmor -o /etc/apt/keyrings/<vendor>.gpg key.asc` and name that file with `signed-by=` in the source line. Replace `apt-key add` and `apt-key adv` the same way.',
   },
-  hooks: {
-    instruction(instruction, ctx) {
-      if (instruction.kind === 'run' && instruction.shell) {
-        check(runBody(instruction), ctx);
-      }
-    },
-    script(script, ctx) {
-      check(scriptBody(script), ctx);
-    },
-  },
+  hooks: shellBodyHooks(check),
 });

@@ -5,7 +5,7 @@
 // NodeSource line) slips past it; here wrappers are peeled first.
 import type { ShellWord } from '../../parse/shell.js';
 import type { Invocation } from '../../parse/shell-query.js';
-import { contains, describeCall, downloads, inlineProgram, pipeConsumers, runBody, scriptBody, scriptOperand, spanOf, type Download, type ShellBody } from '../lib/downloads.js';
+import { contains, describeCall, type Download, downloads, inlineProgram, pipeConsumers, scriptOperand, type ShellBody, shellBodyHooks, spanOf } from '../lib/downloads.js';
 import { quote } from '../lib/helpers.js';
 import { defineRule, type RuleContext } from '../rule.js';
 
@@ -95,14 +95,5 @@ export const curlPipeShell = defineRule({
     remediation:
       'Install from a signed package repository whose key fingerprint the Dockerfile checks (NodeSource, Docker and NVIDIA all publish one), copy the tool from a pinned image, or download the installer to a file, check its sha256 with `sha256sum -c`, and only then run it.',
   },
-  hooks: {
-    instruction(instruction, ctx) {
-      if (instruction.kind === 'run' && instruction.shell) {
-        check(runBody(instruction), ctx);
-      }
-    },
-    script(script, ctx) {
-      check(scriptBody(script), ctx);
-    },
-  },
+  hooks: shellBodyHooks(check),
 });

@@ -4,7 +4,7 @@
 // two accepted as the fix, as Docker Official Images require ("Image Build" in
 // docker-library/official-images README).
 import type { Invocation } from '../../parse/shell-query.js';
-import { baseName, describeCall, downloadedFiles, downloads, executesFile, runBody, scriptBody, verifiedBetween, type ShellBody } from '../lib/downloads.js';
+import { baseName, describeCall, downloadedFiles, downloads, executesFile, type ShellBody, shellBodyHooks, verifiedBetween } from '../lib/downloads.js';
 import { quote } from '../lib/helpers.js';
 import { defineRule, type RuleContext } from '../rule.js';
 
@@ -39,14 +39,5 @@ export const downloadThenExecute = defineRule({
     remediation:
       'Pin the file\'s sha256 next to the URL (an ARG beside the version) and check it before running: `echo "${SHA256}  install.sh" | sha256sum -c -`; where the vendor signs releases, verify the signature (`gpg --verify`, `cosign verify-blob`) as well.',
   },
-  hooks: {
-    instruction(instruction, ctx) {
-      if (instruction.kind === 'run' && instruction.shell) {
-        check(runBody(instruction), ctx);
-      }
-    },
-    script(script, ctx) {
-      check(scriptBody(script), ctx);
-    },
-  },
+  hooks: shellBodyHooks(check),
 });

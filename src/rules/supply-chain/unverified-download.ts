@@ -7,10 +7,7 @@
 // supply-chain/apt-key-without-fingerprint, so each download gets one finding.
 import type { ShellWord } from '../../parse/shell.js';
 import { aptPackages, argsWithoutFlags, flagValue, hasFlag, isAptInstall, pipInstall, pipRequirements, type Invocation } from '../../parse/shell-query.js';
-import {
-  baseName, describeCall, downloadedFiles, downloads, executesFile, isAptKeyringPath, isBinPath, pipeConsumers, remoteName, resolveWord,
-  runBody, sameFile, scriptBody, verifiedBetween, type Download, type ShellBody,
-} from '../lib/downloads.js';
+import { baseName, describeCall, type Download, downloadedFiles, downloads, executesFile, isAptKeyringPath, isBinPath, pipeConsumers, remoteName, resolveWord, sameFile, type ShellBody, shellBodyHooks, verifiedBetween } from '../lib/downloads.js';
 import { quote } from '../lib/helpers.js';
 import { defineRule, type RuleContext } from '../rule.js';
 
@@ -192,14 +189,5 @@ export const unverifiedDownload = defineRule({
     remediation:
       'Pin the sha256 next to the version (`ARG FFMPEG_SHA256=...`) and check it right after the download: `echo "${FFMPEG_SHA256}  ffmpeg.tar.xz" | sha256sum -c -`. Where the vendor publishes signatures, also verify them (`gpg --verify` with the key imported by full fingerprint, `cosign verify-blob`). For a single file, `ADD --checksum=sha256:<hex> <url> <dest>` does the same.',
   },
-  hooks: {
-    instruction(instruction, ctx) {
-      if (instruction.kind === 'run' && instruction.shell) {
-        check(runBody(instruction), ctx);
-      }
-    },
-    script(script, ctx) {
-      check(scriptBody(script), ctx);
-    },
-  },
+  hooks: shellBodyHooks(check),
 });
