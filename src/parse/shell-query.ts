@@ -31,6 +31,10 @@ export function invocation(command: ShellCommand): Invocation {
   let args = command.args;
   const wrappers: string[] = [];
   while (program !== null && WRAPPERS.has(program)) {
+    // `command -v x` and `command -V x` only ask where x is; they do not run it.
+    if (program === 'command' && /^-[vV]$/.test(args[0]?.value ?? '')) {
+      break;
+    }
     wrappers.push(program);
     const withValue = WRAPPER_FLAGS_WITH_VALUE[program] ?? [];
     let i = 0;

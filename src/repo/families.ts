@@ -5,7 +5,6 @@
  * resolve from there.
  */
 import { posix } from 'node:path';
-import { isMap, isSeq, parseDocument, type YAMLMap } from 'yaml';
 import { buildInputs, type Dockerfile } from '../parse/dockerfile.js';
 import { argsWithoutFlags, flagValue, invocation } from '../parse/shell-query.js';
 import type { ContextSource, DockerfileEntry, DockerignoreFile, ImageFamily, Repo } from './repo.js';
@@ -150,32 +149,13 @@ export function exists(repo: Repo, path: string): boolean {
 function workflowBuilds(repo: Repo): DeclaredBuild[] {
   const builds: DeclaredBuild[] = [];
   for (const workflow of repo.workflows) {
-    let document;
-    try {
-      document = parseDocument(workflow.text, { uniqueKeys: false });
-    } catch {
-      continue;
-    }
-    const jobs = document.get('jobs');
-    if (!isMap(jobs)) {
-      continue;
-    }
-    for (const job of jobs.items) {
-      const steps = isMap(job.value) ? (job.value as YAMLMap).get('steps') : null;
-      if (!isSeq(steps)) {
-        continue;
-      }
-      for (const step of steps.items) {
-        if (!isMap(step)) {
+    for (const job of workflow.model.jobs) {
+      for (const step of job.steps) {
+        if (step.uses?.slug !== 'docker/build-push-action') {
           continue;
         }
-        const uses = String(step.get('uses') ?? '');
-        if (!/^docker\/build-push-action@/.test(uses)) {
-          continue;
-        }
-        const inputs = step.get('with');
-        const context = isMap(inputs) ? String(inputs.get('context') ?? '.') : '.';
-        const file = isMap(inputs) && inputs.get('file') ? String(inputs.get('file')) : posix.join(context, 'Dockerfile');
+        const context = step.with.get('context')?.value ?? '.';
+        const file = step.with.get('file')?.value ?? posix.join(context, 'Dockerfile');
         if (context.includes('${{') || file.includes('${{')) {
           continue;
         }

@@ -57,6 +57,8 @@ describe('invocation', () => {
     ['timeout 5 curl -fsSL https://example.com', 'curl', ['timeout'], ['-fsSL', 'https://example.com']],
     ['timeout -s KILL 30s make', 'make', ['timeout'], []],
     ['nice -n 5 make -j8', 'make', ['nice'], ['-j8']],
+    ['command -v docker', 'command', [], ['-v', 'docker']],
+    ['command docker ps', 'docker', ['command'], ['ps']],
     ['nohup python3 server.py', 'python3', ['nohup'], ['server.py']],
     ['sudo -E env DEBIAN_FRONTEND=noninteractive apt-get install -y tzdata', 'apt-get', ['sudo', 'env'], ['install', '-y', 'tzdata']],
     ['/usr/bin/sudo /usr/bin/apt-get update', 'apt-get', ['sudo'], ['update']],
