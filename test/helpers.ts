@@ -3,6 +3,16 @@ import { mkdtemp, mkdir, rm, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { review, type ReviewOptions, type ReviewResult } from '../src/review.js';
+import { detect } from '../src/tools/shellcheck.js';
+
+/**
+ * Whether tests that need ShellCheck run: when it is installed, or when BASEIMG_REQUIRE_SHELLCHECK=1
+ * (CI), where a missing ShellCheck must fail them rather than skip them.
+ */
+export const runShellcheckTests = (await detect()) !== null || process.env.BASEIMG_REQUIRE_SHELLCHECK === '1';
+if (!runShellcheckTests) {
+  console.warn('shellcheck not found on PATH: the tests that need it are skipped (BASEIMG_REQUIRE_SHELLCHECK=1 turns the skip into a failure)');
+}
 
 /** Writes `files` (path -> content) into a new temporary folder; returns its path and a cleanup. */
 export async function tempRepo(files: Record<string, string | Uint8Array>): Promise<{ root: string; cleanup: () => Promise<void> }> {

@@ -4,7 +4,6 @@
  * Each bad-input case keeps a healthy Dockerfile beside the bad file and checks that its finding is
  * still reported: one bad file must never cost the rest of the review.
  */
-import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +15,7 @@ import { review, type ReviewOptions, type ReviewResult } from '../../src/review.
 import { aptWithoutNoInstallRecommends } from '../../src/rules/dockerfile/apt-without-no-install-recommends.js';
 import { RULES } from '../../src/rules/registry.js';
 import { defineRule, type Rule } from '../../src/rules/rule.js';
-import { reviewFiles, tempRepo } from '../helpers.js';
+import { reviewFiles, runShellcheckTests, tempRepo } from '../helpers.js';
 
 const APT = 'dockerfile/apt-without-no-install-recommends';
 
@@ -28,14 +27,7 @@ const CORE: readonly Rule[] = [aptWithoutNoInstallRecommends, ...RULES.filter((r
 const HEALTHY = 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl\n';
 const HEALTHY_FINDING = `healthy/Dockerfile:2:23 warning apt-get install in stage "#0" lacks --no-install-recommends [${APT}]`;
 
-const hasShellcheck = (() => {
-  try {
-    execFileSync('shellcheck', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasShellcheck = runShellcheckTests;
 
 /** `reviewFiles` with the CORE rules unless the test names its own. */
 function reviewCore(files: Record<string, string | Uint8Array>, options: Omit<ReviewOptions, 'path'> = {}): Promise<ReviewResult> {
