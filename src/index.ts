@@ -1,5 +1,7 @@
 /** The library API: every command is a function that takes typed options and returns data. */
 export { review, type ReviewOptions, type ReviewResult } from './review.js';
+export { planFixes, writeFixPlan, type FixOptions, type FixPlan, type FileChange, type AppliedFix } from './fix/plan.js';
+export { unifiedDiff, unifiedDiffs } from './fix/diff.js';
 export { discover } from './repo/discover.js';
 export { parseDockerfile, type Dockerfile, type Stage, type DockerInstruction } from './parse/dockerfile.js';
 export { initShellParser, parseShell, type ShellScript, type ShellCommand } from './parse/shell.js';

@@ -35,6 +35,8 @@ export interface ReviewOptions {
    * off). Stored under BASEIMG_CACHE_DIR, else $XDG_CACHE_HOME/baseimg, else ~/.cache/baseimg.
    */
   cache?: boolean;
+  /** Texts that stand in for files on disk (relative path -> text); see `DiscoverOptions.overlay`. */
+  overlay?: ReadonlyMap<string, string>;
 }
 
 /** Where cached tool results live, or null when caching is off. */
@@ -60,7 +62,10 @@ export interface ReviewResult {
 export async function review(options: ReviewOptions): Promise<ReviewResult> {
   const root = resolve(options.path);
   const rules = options.rules ?? RULES;
-  const repo = await discover(root, options.configPath ? { configPath: options.configPath } : {});
+  const repo = await discover(root, {
+    ...(options.configPath ? { configPath: options.configPath } : {}),
+    ...(options.overlay ? { overlay: options.overlay } : {}),
+  });
   // Suppressions and config may name any rule baseimg has, also when a caller runs only some.
   const catalog = [...rules, ...RULES.filter((rule) => !rules.some((chosen) => chosen.id === rule.id))];
   checkRuleIds(repo.config, repo.configFile, new Set(catalog.map((rule) => rule.id)));

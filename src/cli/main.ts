@@ -4,6 +4,7 @@
  */
 import { EngineError, InputError, InternalError, UsageError } from '../errors.js';
 import { version } from '../version.js';
+import { fixCommand } from './fix.js';
 import { reviewCommand } from './review.js';
 
 const USAGE = `baseimg: review, fix and measure Docker base images
@@ -12,10 +13,13 @@ Usage:
   baseimg review [PATH] [--format text|json|sarif|md] [--out FILE] [--config FILE]
                         [--fail-on error|warning|never] [--no-shellcheck] [--no-cache]
                         [--color|--no-color]
+  baseimg fix [PATH] [--write] [--unsafe] [--config FILE]
+                        prints the fixes as a unified diff; --write applies them
   baseimg --version
   baseimg --help
 
-Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad usage or unreadable input.
+Exit codes: 0 clean, 1 findings at or above --fail-on (fix: fixes pending without --write),
+2 bad usage or unreadable input.
 Rules and configuration: docs/rules.md and README.md.`;
 
 /** Output streams, injectable for tests. */
@@ -38,6 +42,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     switch (command) {
       case 'review':
         return await reviewCommand(rest, io);
+      case 'fix':
+        return await fixCommand(rest, io);
       case '--version':
       case '-v':
         io.stdout(`${version()}\n`);

@@ -7,6 +7,7 @@ import { basename, join, posix, relative as relativePath, resolve, sep } from 'n
 import dockerignoreModule from '@balena/dockerignore';
 import picomatch from 'picomatch';
 import { UsageError } from '../errors.js';
+import { parseBake } from '../parse/bake.js';
 import { parseDockerfile } from '../parse/dockerfile.js';
 import { LineIndex, lineRange } from '../parse/locations.js';
 import { parseRequirements } from '../parse/requirements.js';
@@ -15,7 +16,7 @@ import { parseWorkflow } from '../parse/workflow.js';
 import { CONFIG_FILES, loadConfig } from './config.js';
 import type { Config } from './config.schema.js';
 import { resolveFamilies } from './families.js';
-import type { DiscoveryProblem, DockerignoreFile, FileKind, Repo, RequirementsFile, ScriptFile, TextFile, WorkflowFile } from './repo.js';
+import type { BakeFile, DiscoveryProblem, DockerignoreFile, FileKind, Repo, RequirementsFile, ScriptFile, TextFile, WorkflowFile } from './repo.js';
 
 /** Directories never walked: VCS data, dependencies and vendored trees. */
 export const SKIPPED_DIRECTORIES = new Set(['.git', '.hg', '.svn', 'node_modules', 'vendor', 'third_party', '.venv', 'venv', '__pycache__', '.baseimg', '.tox', '.mypy_cache']);
@@ -30,6 +31,11 @@ const NOT_DOCKERFILE_SUFFIX = /\.(md|markdown|rst|txt|adoc|html?|orig|rej|bak|sw
 export interface DiscoverOptions {
   /** An explicit config file (`--config`); otherwise the root is searched for `CONFIG_FILES`. */
   configPath?: string;
+  /**
+   * Texts that stand in for files on disk (relative path -> text), so that `planFixes` can review
+   * its edits before anything is written. A path must exist on disk to be found by the walk.
+   */
+  overlay?: ReadonlyMap<string, string>;
 }
 
 /** Classifies a path by its name (scripts are also found by shebang, see `discover`). */
@@ -182,7 +188,8 @@ export async function discover(root: string, options: DiscoverOptions = {}): Pro
 
   // Extensionless files are scripts when their shebang names a POSIX shell.
   for (const path of candidates) {
-    if (await hasShellShebang(join(root, path))) {
+    const overlaid = options.overlay?.get(path);
+    if (overlaid !== undefined ? shebangInterpreter(overlaid.split('\n')[0] ?? '') !== null : await hasShellShebang(join(root, path))) {
       kinds.set(path, 'script');
     }
   }
@@ -209,7 +216,7 @@ export async function discover(root: string, options: DiscoverOptions = {}): Pro
     if (kind === 'config') {
       continue;
     }
-    const text = await readTextFile(root, path, problems, kind === 'dockerfile' ? MAX_PARSED_BYTES : 8 * MAX_PARSED_BYTES);
+    const text = options.overlay?.get(path) ?? await readTextFile(root, path, problems, kind === 'dockerfile' ? MAX_PARSED_BYTES : 8 * MAX_PARSED_BYTES);
     if (text === null) {
       continue;
     }
@@ -231,9 +238,15 @@ export async function discover(root: string, options: DiscoverOptions = {}): Pro
       case 'workflow':
         repo.workflows.push({ path, text, disabled: isDisabledWorkflow(path), model: parseWorkflow(path, text) } satisfies WorkflowFile);
         break;
-      case 'bake':
-        repo.bakeFiles.push({ path, text } satisfies TextFile);
+      case 'bake': {
+        const model = await parseBake(path, text);
+        repo.bakeFiles.push({ path, text, model } satisfies BakeFile);
+        // A bake file that does not parse links no Dockerfile to its targets: say so (principle 6).
+        for (const bakeProblem of model.problems) {
+          problems.push({ ruleId: 'review/unreadable-file', file: path, range: bakeProblem.range, message: `${bakeProblem.message}; its targets are not linked to their Dockerfiles` });
+        }
         break;
+      }
     }
   }
   resolveFamilies(repo, dockerfiles);

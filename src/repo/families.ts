@@ -5,6 +5,7 @@
  * resolve from there.
  */
 import { posix } from 'node:path';
+import { bakeBuildPaths, bakeCallArgs, bakeTargetsIn, DEFAULT_BAKE_FILES, type BakeModel } from '../parse/bake.js';
 import { buildInputs, type Dockerfile } from '../parse/dockerfile.js';
 import { argsWithoutFlags, flagValue, invocation } from '../parse/shell-query.js';
 import type { ContextSource, DockerfileEntry, DockerignoreFile, ImageFamily, Repo } from './repo.js';
@@ -19,7 +20,9 @@ interface DeclaredBuild {
 
 /** Fills `repo.dockerfiles` and `repo.families`. */
 export function resolveFamilies(repo: Repo, dockerfiles: Dockerfile[]): void {
-  const declared = [...workflowBuilds(repo), ...scriptBuilds(repo)];
+  // A bake-built Dockerfile takes its context from the bake file, also when a workflow or script
+  // runs that bake build (those builds come later, so the bake file's entry is found first).
+  const declared = [...workflowBuilds(repo), ...bakeBuilds(repo), ...workflowBakeBuilds(repo), ...scriptBuilds(repo)];
   const configured = repo.config.families ?? {};
   for (const dockerfile of dockerfiles) {
     const family = Object.entries(configured).find(([, value]) => normalize(value.dockerfile) === dockerfile.path);
@@ -76,8 +79,8 @@ export function resolveFamilies(repo: Repo, dockerfiles: Dockerfile[]): void {
         context: entry.context,
         target: null,
         requirements: repo.requirements.filter((file) => posix.dirname(file.path) === folder).map((file) => file.path),
-        workflows: declared.filter((build) => build.dockerfile === path && build.source === 'workflow').map((build) => build.evidence),
-        scripts: declared.filter((build) => build.dockerfile === path && build.source === 'script').map((build) => build.evidence),
+        workflows: [...new Set(declared.filter((build) => build.dockerfile === path && build.source === 'workflow').map((build) => build.evidence))],
+        scripts: [...new Set(declared.filter((build) => build.dockerfile === path && build.source === 'script').map((build) => build.evidence))],
         test: null,
       });
     }
@@ -175,6 +178,10 @@ function scriptBuilds(repo: Repo): DeclaredBuild[] {
         continue;
       }
       const words = call.args.map((word) => word.value ?? '');
+      if (words[0] === 'buildx' && words[1] === 'bake') {
+        builds.push(...bakeCallBuilds(repo, call.args.slice(2), '', 'script', script.path));
+        continue;
+      }
       const buildAt = words[0] === 'build' ? 1 : words[0] === 'buildx' && words[1] === 'build' ? 2 : words[0] === 'image' && words[1] === 'build' ? 2 : -1;
       if (buildAt < 0) {
         continue;
@@ -194,4 +201,92 @@ function scriptBuilds(repo: Repo): DeclaredBuild[] {
     }
   }
   return builds;
+}
+
+/** The bake models of `paths` that discovery parsed, in the order given. */
+function bakeModels(repo: Repo, paths: readonly string[]): BakeModel[] {
+  return paths.flatMap((path) => repo.bakeFiles.filter((file) => file.path === path).map((file) => file.model));
+}
+
+/** The bake files `docker buildx bake` reads in `directory` without --file, in its lookup order. */
+function defaultBakeFiles(repo: Repo, directory: string): string[] {
+  return DEFAULT_BAKE_FILES.map((name) => join(directory, name)).filter((path) => repo.bakeFiles.some((file) => file.path === path));
+}
+
+/** Every target of every bake file, evaluated in the bake file's folder (where a plain `docker buildx bake` reads it). */
+function bakeBuilds(repo: Repo): DeclaredBuild[] {
+  const builds: DeclaredBuild[] = [];
+  const directories = [...new Set(repo.bakeFiles.map((file) => normalize(posix.dirname(file.path))))];
+  for (const directory of directories) {
+    const paths = defaultBakeFiles(repo, directory);
+    const models = bakeModels(repo, paths);
+    const names = [...new Set(models.flatMap((model) => model.targets.map((target) => target.name)))];
+    for (const target of bakeTargetsIn(models, names).targets) {
+      const { context, dockerfile } = bakeBuildPaths(target, directory);
+      // The evidence is the file that defines the target (the override file only when it alone does).
+      const evidence = models.find((model) => model.definition.targets.has(target.name))?.path;
+      if (context !== null && dockerfile !== null && evidence) {
+        builds.push({ dockerfile, context, source: 'bake', evidence });
+      }
+    }
+  }
+  return builds;
+}
+
+/** Bake builds run by `docker buildx bake` (or docker/bake-action) with its files and targets resolved. */
+function bakeCallBuilds(repo: Repo, args: Parameters<typeof bakeCallArgs>[0], workdir: string, source: ContextSource, evidence: string): DeclaredBuild[] {
+  const call = bakeCallArgs(args);
+  if (call.files.some((file) => file === null || file.includes('$')) || call.targets.some((target) => target === null || target.includes('$'))) {
+    return [];
+  }
+  const files = call.files.length > 0 ? call.files.map((file) => join(workdir, file ?? '')) : defaultBakeFiles(repo, workdir);
+  return bakeTargetBuilds(repo, files, call.targets.filter((target): target is string => target !== null), workdir, source, evidence);
+}
+
+function bakeTargetBuilds(repo: Repo, files: string[], targets: string[], workdir: string, source: ContextSource, evidence: string): DeclaredBuild[] {
+  const builds: DeclaredBuild[] = [];
+  for (const target of bakeTargetsIn(bakeModels(repo, files), targets).targets) {
+    const { context, dockerfile } = bakeBuildPaths(target, workdir);
+    if (context !== null && dockerfile !== null) {
+      builds.push({ dockerfile, context, source, evidence });
+    }
+  }
+  return builds;
+}
+
+/** Builds that workflows run through docker/bake-action or `docker buildx bake` in `run:` steps. */
+function workflowBakeBuilds(repo: Repo): DeclaredBuild[] {
+  const builds: DeclaredBuild[] = [];
+  for (const workflow of repo.workflows) {
+    for (const job of workflow.model.jobs) {
+      for (const step of job.steps) {
+        if (step.uses?.slug === 'docker/bake-action' && step.uses.path === null) {
+          const source = step.with.get('source')?.value ?? step.with.get('workdir')?.value ?? '.';
+          const workdir = /:\/\/|\$\{\{/.test(source) ? '' : normalize(source);
+          const files = listInput(step.with.get('files')?.value);
+          const targets = listInput(step.with.get('targets')?.value);
+          if ([...files, ...targets].some((value) => value.includes('${{'))) {
+            continue;
+          }
+          const paths = files.length > 0 ? files.map((file) => join(workdir, file)) : defaultBakeFiles(repo, workdir);
+          builds.push(...bakeTargetBuilds(repo, paths, targets, workdir, 'workflow', workflow.path));
+          continue;
+        }
+        const workdir = normalize(step.workingDirectory?.value ?? '.');
+        for (const command of step.run?.shell?.commands ?? []) {
+          const call = invocation(command);
+          const words = call.args.map((word) => word.value ?? '');
+          if (call.program === 'docker' && words[0] === 'buildx' && words[1] === 'bake' && !workdir.includes('$')) {
+            builds.push(...bakeCallBuilds(repo, call.args.slice(2), workdir, 'workflow', workflow.path));
+          }
+        }
+      }
+    }
+  }
+  return builds;
+}
+
+/** A docker/*-action list input: one entry per line or comma. */
+function listInput(value: string | undefined): string[] {
+  return (value ?? '').split(/[\n,]/).map((entry) => entry.trim()).filter((entry) => entry !== '');
 }

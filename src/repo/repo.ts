@@ -2,6 +2,7 @@
  * The Repo model: everything review knows about a repository, built once by `discover()` and read
  * by rules. Nothing here does I/O.
  */
+import type { BakeModel } from '../parse/bake.js';
 import type { Dockerfile } from '../parse/dockerfile.js';
 import type { LineIndex, Range } from '../parse/locations.js';
 import type { Requirements } from '../parse/requirements.js';
@@ -63,6 +64,11 @@ export interface RequirementsFile extends TextFile {
   model: Requirements;
 }
 
+/** A bake file (`docker-bake.hcl`, `docker-bake.json`, ...), parsed (problems are in `model.problems`). */
+export interface BakeFile extends TextFile {
+  model: BakeModel;
+}
+
 /** One image family: what builds one image. */
 export interface ImageFamily {
   name: string;
@@ -101,7 +107,7 @@ export interface Repo {
   scripts: ScriptFile[];
   requirements: RequirementsFile[];
   workflows: WorkflowFile[];
-  bakeFiles: TextFile[];
+  bakeFiles: BakeFile[];
   families: ImageFamily[];
   problems: DiscoveryProblem[];
 }

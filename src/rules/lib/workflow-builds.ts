@@ -5,6 +5,7 @@
  * paths, workflow_dispatch, Build Cloud readiness).
  */
 import { posix } from 'node:path';
+import { bakeBuildPaths, bakeCallArgs, bakeTargetsIn, DEFAULT_BAKE_FILES } from '../../parse/bake.js';
 import type { Range } from '../../parse/locations.js';
 import type { ShellWord } from '../../parse/shell.js';
 import { argsWithoutFlags, flagValue, hasFlag, invocations, type Invocation } from '../../parse/shell-query.js';
@@ -23,6 +24,8 @@ export interface WorkflowImageBuild {
   context: string | null;
   /** Bake definition files the build reads (bake builds only). */
   bakeFiles: string[];
+  /** The bake target this build is (bake builds whose targets resolved through the bake model), else null. */
+  bakeTarget: string | null;
   range: Range;
 }
 
@@ -34,8 +37,6 @@ const BUILD_FLAGS_WITH_VALUE = [
   '--call', '--allow', '--cgroup-parent', '--isolation', '--memory', '--memory-swap', '--cpu-shares', '--cpuset-cpus',
 ];
 
-// Files `docker buildx bake` reads when no -f is given (buildx_bake.md, "File definition").
-const DEFAULT_BAKE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml', 'docker-bake.json', 'docker-bake.hcl', 'docker-bake.override.json', 'docker-bake.override.hcl'];
 
 /** True for a `uses:` of `owner/repo` (any ref, any case). */
 export function usesAction(step: WorkflowStep, slug: string): boolean {
@@ -53,6 +54,7 @@ function repoPath(value: string, workingDirectory: string | null): string | null
 /** The image builds of a workflow, in step order. */
 export function workflowImageBuilds(workflow: Workflow, repo: Repo): WorkflowImageBuild[] {
   const builds: WorkflowImageBuild[] = [];
+  const runs = scriptsRun(workflow, repo);
   for (const job of workflow.jobs) {
     for (const step of job.steps) {
       if (usesAction(step, 'docker/build-push-action')) {
@@ -62,7 +64,7 @@ export function workflowImageBuilds(workflow: Workflow, repo: Repo): WorkflowIma
         const context = repoPath(contextValue, null);
         const fileValue = step.with.get('file')?.value;
         const dockerfile = fileValue !== undefined ? repoPath(fileValue, null) : context === null ? null : normalize(posix.join(context || '.', 'Dockerfile'));
-        builds.push({ kind: 'build-push-action', job, step, dockerfile, context, bakeFiles: [], range: step.uses?.range ?? step.range });
+        builds.push({ kind: 'build-push-action', job, step, dockerfile, context, bakeFiles: [], bakeTarget: null, range: step.uses?.range ?? step.range });
         continue;
       }
       if (usesAction(step, 'docker/bake-action')) {
@@ -72,13 +74,24 @@ export function workflowImageBuilds(workflow: Workflow, repo: Repo): WorkflowIma
         const bakeFiles = files.length > 0
           ? files.map((file) => repoPath(file, base)).filter((file): file is string => file !== null)
           : DEFAULT_BAKE_FILES.map((file) => normalize(posix.join(base ?? '.', file))).filter((file) => repo.files.has(file));
-        builds.push({ kind: 'bake-action', job, step, dockerfile: null, context: null, bakeFiles, range: step.uses?.range ?? step.range });
+        // `targets` defaults to the "default" group or target (bake-action action.yml).
+        const targets = listInput(step.with.get('targets')?.value);
+        const dynamic = [...files, ...targets].some((value) => value.includes('${{'));
+        const range = step.uses?.range ?? step.range;
+        for (const build of resolveBake(repo, bakeFiles, dynamic ? null : targets, base)) {
+          builds.push({ kind: 'bake-action', job, step, ...build, range });
+        }
         continue;
       }
       for (const call of invocations(step.run?.shell ?? null)) {
-        const build = dockerBuildCall(call, step.workingDirectory?.value ?? null, repo);
-        if (build) {
+        for (const build of dockerBuildCall(call, step.workingDirectory?.value ?? null, repo)) {
           builds.push({ ...build, job, step, range: call.command.range });
+        }
+      }
+      // Bake builds inside the repository scripts this step runs, directly or through wrapper scripts.
+      for (const run of runs.filter((entry) => entry.step === step)) {
+        for (const build of scriptBakeBuilds(repo, run.path, new Set())) {
+          builds.push({ ...build, job, step, range: run.range });
         }
       }
     }
@@ -86,10 +99,34 @@ export function workflowImageBuilds(workflow: Workflow, repo: Repo): WorkflowIma
   return builds;
 }
 
+type BuildFacts = Omit<WorkflowImageBuild, 'job' | 'step' | 'range' | 'kind'>;
+
+/**
+ * The builds of a bake invocation, one per target resolved through the bake model (groups
+ * expanded, "default" without names). When the targets are dynamic or none resolves, one build
+ * with no Dockerfile stands for it, so callers still see the bake files.
+ */
+function resolveBake(repo: Repo, bakeFiles: string[], targets: string[] | null, workdir: string | null): BuildFacts[] {
+  if (targets !== null) {
+    const models = bakeFiles.flatMap((path) => repo.bakeFiles.filter((file) => file.path === path).map((file) => file.model));
+    const resolved = models.length > 0 ? bakeTargetsIn(models, targets).targets : [];
+    const builds = resolved.map((target): BuildFacts => ({ ...bakeBuildPaths(target, normalize(workdir ?? '.')), bakeFiles, bakeTarget: target.name }));
+    if (builds.length > 0) {
+      return builds;
+    }
+  }
+  return [{ dockerfile: null, context: null, bakeFiles, bakeTarget: null }];
+}
+
+/** A docker/*-action list input: one entry per line or comma. */
+function listInput(value: string | undefined): string[] {
+  return (value ?? '').split(/[\n,]/).map((entry) => entry.trim()).filter((entry) => entry !== '');
+}
+
 /** `docker build`, `docker image build`, `docker buildx build`, `podman build` or `docker buildx bake`. */
-function dockerBuildCall(call: Invocation, workingDirectory: string | null, repo: Repo): Omit<WorkflowImageBuild, 'job' | 'step' | 'range'> | null {
+function dockerBuildCall(call: Invocation, workingDirectory: string | null, repo: Repo): Omit<WorkflowImageBuild, 'job' | 'step' | 'range'>[] {
   if (call.program !== 'docker' && call.program !== 'podman') {
-    return null;
+    return [];
   }
   const words = call.args.map((word) => word.value ?? '');
   const bakeAt = words[0] === 'buildx' && words[1] === 'bake' ? 2 : -1;
@@ -99,11 +136,14 @@ function dockerBuildCall(call: Invocation, workingDirectory: string | null, repo
     const bakeFiles = files.length > 0
       ? files.map((file) => repoPath(file, workingDirectory)).filter((file): file is string => file !== null)
       : DEFAULT_BAKE_FILES.map((file) => normalize(posix.join(workingDirectory ?? '.', file))).filter((file) => repo.files.has(file));
-    return { kind: 'buildx-bake', dockerfile: null, context: null, bakeFiles };
+    const named = bakeCallArgs(args);
+    const dynamic = named.targets.some((target) => target === null || target.includes('$')) || named.files.some((file) => file === null || file.includes('$'));
+    const targets = dynamic ? null : named.targets.filter((target): target is string => target !== null);
+    return resolveBake(repo, bakeFiles, targets, workingDirectory).map((build) => ({ kind: 'buildx-bake', ...build }));
   }
   const buildAt = words[0] === 'build' ? 1 : (words[0] === 'buildx' || words[0] === 'image') && words[1] === 'build' ? 2 : -1;
   if (buildAt < 0) {
-    return null;
+    return [];
   }
   const args = call.args.slice(buildAt);
   const positional = argsWithoutFlags(args, BUILD_FLAGS_WITH_VALUE);
@@ -114,7 +154,7 @@ function dockerBuildCall(call: Invocation, workingDirectory: string | null, repo
   const dockerfile = file !== null
     ? (file === '-' ? null : repoPath(file, workingDirectory))
     : context === null ? null : normalize(posix.join(context || '.', 'Dockerfile'));
-  return { kind: 'docker-build', dockerfile, context, bakeFiles: [] };
+  return [{ kind: 'docker-build', dockerfile, context, bakeFiles: [], bakeTarget: null }];
 }
 
 /** Every value of a repeatable flag (`-f a -f b`, `--file=c`). */
@@ -177,4 +217,68 @@ export function scriptsRun(workflow: Workflow, repo: Repo): ScriptRun[] {
     }
   }
   return runs;
+}
+
+/** How deep scripts that run scripts are followed for bake builds. */
+const MAX_SCRIPT_DEPTH = 3;
+
+/**
+ * `docker buildx bake` calls in a repository script and in the scripts it runs (up to
+ * MAX_SCRIPT_DEPTH). Paths in a script resolve from the repository root, where build scripts
+ * usually `cd` first.
+ */
+function scriptBakeBuilds(repo: Repo, path: string, visited: Set<string>): Omit<WorkflowImageBuild, 'job' | 'step' | 'range'>[] {
+  const script = repo.scripts.find((entry) => entry.path === path);
+  if (!script || visited.has(path) || visited.size >= MAX_SCRIPT_DEPTH) {
+    return [];
+  }
+  visited.add(path);
+  const builds: Omit<WorkflowImageBuild, 'job' | 'step' | 'range'>[] = [];
+  for (const call of invocations(script.shell)) {
+    const words = call.args.map((word) => word.value ?? '');
+    if (call.program === 'docker' && words[0] === 'buildx' && words[1] === 'bake') {
+      builds.push(...dockerBuildCall(call, null, repo));
+      continue;
+    }
+    for (const next of scriptsCalled(call, script.path, repo)) {
+      builds.push(...scriptBakeBuilds(repo, next, visited));
+    }
+  }
+  return builds;
+}
+
+/** Repository scripts one command of a script runs (`./x.sh`, `bash x.sh`, `exec "$(dirname "$0")/x.sh"`). */
+function scriptsCalled(call: Invocation, scriptPath: string, repo: Repo): string[] {
+  const words: string[] = [];
+  const programWord = call.wrappers.length === 0
+    ? call.command.name
+    : call.command.args.find((word) => word.value !== null && word.value.includes('/') && posix.basename(word.value) === call.program)?.value ?? null;
+  if (programWord && programWord.includes('/')) {
+    words.push(programWord);
+  }
+  if (call.program && SHELLS.has(call.program) && !hasFlag(call.args, '-c')) {
+    const script = argsWithoutFlags(call.args, ['-o', '-O'])[0]?.value;
+    if (script) {
+      words.push(script);
+    }
+  }
+  // `"$(dirname "$0")/build.sh"` has no static value; its text names a path beside the script.
+  // Text fallback: the parsed word only says it is dynamic.
+  const texts = [...(call.command.name === null ? [call.command.text] : []), ...call.command.args.map((word) => word.text)];
+  for (const text of texts) {
+    const match = /^"?\$\(dirname "?\$(?:0|\{BASH_SOURCE(?:\[0\])?\}|BASH_SOURCE)"?\)"?\/([^"$\s]+)/.exec(text);
+    if (match?.[1]) {
+      words.push(posix.join(posix.dirname(scriptPath), match[1]));
+    }
+  }
+  const found: string[] = [];
+  for (const word of words) {
+    for (const candidate of [normalize(word), normalize(posix.join(posix.dirname(scriptPath), word))]) {
+      if (repo.files.has(candidate) && !found.includes(candidate)) {
+        found.push(candidate);
+        break;
+      }
+    }
+  }
+  return found;
 }
