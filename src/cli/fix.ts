@@ -3,34 +3,20 @@
  * Like `prettier --check`, a dry run that finds work to do exits 1, so CI can ask "is anything
  * left to fix?"; --write exits 0 once it has written.
  */
-import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import { unifiedDiffs } from '../fix/diff.js';
 import { planFixes, writeFixPlan, type FileChange, type FixPlan } from '../fix/plan.js';
 import { review } from '../review.js';
+import { parseCommand } from './args.js';
 import type { Io } from './main.js';
 
 /** Parses `fix` flags, plans the fixes, prints the diff or writes the files, returns the exit code. */
 export async function fixCommand(argv: readonly string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        write: { type: 'boolean', short: 'w', default: false },
-        unsafe: { type: 'boolean', default: false },
-        config: { type: 'string', short: 'c' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length > 1) {
-    throw new UsageError(`fix takes one path, got ${positionals.length}`);
-  }
-  const path = positionals[0] ?? '.';
+  const { values, path } = parseCommand('fix', argv, {
+    write: { type: 'boolean', short: 'w', default: false },
+    unsafe: { type: 'boolean', default: false },
+    config: { type: 'string', short: 'c' },
+  });
   const plan = await planFixes({
     path,
     unsafe: values.unsafe,

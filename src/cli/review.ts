@@ -1,7 +1,6 @@
 /** `baseimg review`: flags -> review() -> renderer -> exit code. */
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -10,6 +9,7 @@ import { renderText } from '../report/text.js';
 import { review, type ReviewResult } from '../review.js';
 import { atLeast } from '../rules/finding.js';
 import { version } from '../version.js';
+import { parseCommand } from './args.js';
 import type { Io } from './main.js';
 
 const FORMATS = ['text', 'json', 'sarif', 'md'] as const;
@@ -19,29 +19,16 @@ const EXTENSION: Record<Format, string> = { text: 'txt', json: 'json', sarif: 's
 
 /** Parses `review` flags, runs the review, writes the output, returns the exit code. */
 export async function reviewCommand(argv: readonly string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', short: 'f', default: 'text' },
-        out: { type: 'string', short: 'o' },
-        config: { type: 'string', short: 'c' },
-        'fail-on': { type: 'string', default: 'error' },
-        'no-shellcheck': { type: 'boolean', default: false },
-        'no-cache': { type: 'boolean', default: false },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length > 1) {
-    throw new UsageError(`review takes one path, got ${positionals.length}`);
-  }
+  const { values, path } = parseCommand('review', argv, {
+    format: { type: 'string', short: 'f', default: 'text' },
+    out: { type: 'string', short: 'o' },
+    config: { type: 'string', short: 'c' },
+    'fail-on': { type: 'string', default: 'error' },
+    'no-shellcheck': { type: 'boolean', default: false },
+    'no-cache': { type: 'boolean', default: false },
+    color: { type: 'boolean' },
+    'no-color': { type: 'boolean' },
+  });
   const format = values.format as Format;
   if (!FORMATS.includes(format)) {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${values.format}"`);
@@ -51,7 +38,7 @@ export async function reviewCommand(argv: readonly string[], io: Io): Promise<nu
     throw new UsageError(`--fail-on must be one of error, warning, never, got "${values['fail-on']}"`);
   }
   const result = await review({
-    path: positionals[0] ?? '.',
+    path,
     ...(values.config ? { configPath: values.config } : {}),
     ...(values['no-shellcheck'] ? { shellcheck: 'off' as const } : {}),
     ...(values['no-cache'] ? { cache: false } : {}),
