@@ -4,8 +4,6 @@
  */
 import { EngineError, InputError, InternalError, UsageError } from '../errors.js';
 import { version } from '../version.js';
-import { fixCommand } from './fix.js';
-import { reviewCommand } from './review.js';
 
 const USAGE = `baseimg: review, fix and measure Docker base images
 
@@ -41,9 +39,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     const [command, ...rest] = argv;
     switch (command) {
       case 'review':
-        return await reviewCommand(rest, io);
+        // Each command loads its own modules, so start-up pays only for the one that runs.
+        return await (await import('./review.js')).reviewCommand(rest, io);
       case 'fix':
-        return await fixCommand(rest, io);
+        return await (await import('./fix.js')).fixCommand(rest, io);
       case '--version':
       case '-v':
         io.stdout(`${version()}\n`);
