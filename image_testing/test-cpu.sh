@@ -20,7 +20,8 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dockerfile="${repo}/base_edge_node_amd64_cpu/Dockerfile"
 requirements="${repo}/base_edge_node_amd64_cpu/requirements.txt"
 
-arg() { sed -n "s/^ARG $1=//p" "${dockerfile}" | head -n 1; }
+# shellcheck source=image_testing/lib.sh
+. "${repo}/image_testing/lib.sh"
 PYTHON_VERSION=$(arg PYTHON_VERSION)
 TORCH_VERSION=$(arg TORCH_VERSION)
 TORCHVISION_VERSION=$(arg TORCHVISION_VERSION)
@@ -29,28 +30,6 @@ FFMPEG_VERSION=$(arg FFMPEG_VERSION)
 NODEJS_VERSION=$(arg NODEJS_VERSION)
 PINS=$(grep -E '^[A-Za-z0-9]' "${requirements}")
 
-# Runs one check in a subshell with errexit on (a check called from `if` or `||` would run with
-# errexit off and ignore failing steps), records the result and goes on with the next check.
-failures=0
-check() {
-  local name=$1 status
-  shift
-  echo "--- ${name}"
-  set +e
-  (
-    set -e
-    "$@"
-  )
-  status=$?
-  set -e
-  if ((status == 0)); then
-    echo "ok   ${name}"
-  else
-    echo "FAIL ${name}"
-    failures=$((failures + 1))
-  fi
-}
-in_image() { docker run --rm "$@"; }
 py() { docker run --rm -i -e PINS="${PINS}" -e EXPECT_PYTHON="${PYTHON_VERSION}" \
   -e EXPECT_TORCH="${TORCH_VERSION}+cpu" -e EXPECT_TORCHVISION="${TORCHVISION_VERSION}+cpu" \
   -e EXPECT_TORCHAUDIO="${TORCHAUDIO_VERSION}+cpu" "${IMAGE}" python3 -; }
