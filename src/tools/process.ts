@@ -84,10 +84,3 @@ export async function runProcess(program: string, args: readonly string[], optio
     release();
   }
 }
-
-/** Finds a program on PATH (or at an absolute path); returns null when it cannot be run. */
-export async function which(program: string): Promise<string | null> {
-  const result = await runProcess('sh', ['-c', 'command -v "$1"', 'sh', program]).catch(() => null);
-  const path = result?.code === 0 ? result.stdout.trim() : '';
-  return path === '' ? null : path;
-}

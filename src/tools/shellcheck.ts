@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Position, Range } from '../parse/locations.js';
 import type { PositionMap } from '../parse/shell.js';
 import type { Severity } from '../rules/finding.js';
-import { runProcess, which } from './process.js';
+import { runProcess } from './process.js';
 import { shellcheckOutput, type ShellcheckComment } from './shellcheck.schema.js';
 
 /** A shell body to check. */
@@ -53,15 +53,12 @@ export interface ShellcheckOptions {
   cacheDir?: string | null;
 }
 
-/** The ShellCheck on PATH, with its version, or null. */
+/** The ShellCheck on PATH (or at `program`), with its version, or null when it cannot be run. */
 export async function detect(program = 'shellcheck'): Promise<{ path: string; version: string } | null> {
-  const path = await which(program);
-  if (!path) {
-    return null;
-  }
-  const result = await runProcess(path, ['--version']).catch(() => null);
+  // One spawn: asking the shell where it is first would double the cost of a check that runs on every review.
+  const result = await runProcess(program, ['--version']).catch(() => null);
   const version = /version:\s*(\S+)/.exec(result?.stdout ?? '')?.[1];
-  return version ? { path, version } : null;
+  return version ? { path: program, version } : null;
 }
 
 // SC1090/SC1091: a RUN body cannot `source` files of the repository; following them means nothing there.
