@@ -9,7 +9,7 @@ const USAGE = `baseimg: review, fix and measure Docker base images
 
 Usage:
   baseimg review [PATH] [--format text|json|sarif|md] [--out FILE] [--config FILE]
-                        [--fail-on error|warning|never] [--no-shellcheck] [--no-cache]
+                        [--fail-on error|warning|info|never] [--no-shellcheck] [--no-cache]
                         [--color|--no-color]
   baseimg fix [PATH] [--write] [--unsafe] [--config FILE]
                         prints the fixes as a unified diff; --write applies them

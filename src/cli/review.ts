@@ -35,7 +35,7 @@ export async function reviewCommand(argv: readonly string[], io: Io): Promise<nu
   }
   const failOn = values['fail-on'] as (typeof FAIL_ON)[number];
   if (!FAIL_ON.includes(failOn)) {
-    throw new UsageError(`--fail-on must be one of error, warning, never, got "${values['fail-on']}"`);
+    throw new UsageError(`--fail-on must be one of error, warning, info, never, got "${values['fail-on']}"`);
   }
   const result = await review({
     path,
