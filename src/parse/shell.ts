@@ -218,10 +218,19 @@ function collect(
       return;
     }
     case 'pipeline': {
-      const parts = node.namedChildren.filter((child): child is Node => !!child);
-      parts.forEach((part, position) => {
-        collect(part, { ...state, pipeline: { position, length: parts.length } }, commands, errors, toRange);
+      // tree-sitter-bash sometimes misparses a long `a | b | c && d` after line continuations as
+      // pipeline(a, list(pipeline(b, c), d)), a list as a pipeline stage, which bash's grammar never
+      // builds (`|` binds tighter than `&&`/`||`, POSIX XCU 2.9.2-2.9.3). Re-associate: the list's
+      // first operand supplies the remaining stages, and its other operands follow the whole pipeline.
+      const { stages, trailing } = pipelineStages(node);
+      stages.forEach((part, position) => {
+        collect(part, { ...state, pipeline: { position, length: stages.length } }, commands, errors, toRange);
       });
+      let afterOr = state.afterOr;
+      for (const { operator, operand } of trailing) {
+        afterOr = afterOr || operator === '||';
+        collect(operand, { ...state, pipeline: null, afterOr }, commands, errors, toRange);
+      }
       return;
     }
     case 'list': {
@@ -254,6 +263,51 @@ function collect(
         }
       }
     }
+  }
+}
+
+/**
+ * The stages of a pipeline node, with tree-sitter's misnested `pipeline(a, list(pipeline(b, c), d))`
+ * and `pipeline(a, pipeline(b, c))` flattened to `a | b | c`, and the operands (`&& d`) that
+ * belong after the whole pipeline, in order.
+ */
+function pipelineStages(node: Node): { stages: Node[]; trailing: { operator: string; operand: Node }[] } {
+  const children = node.namedChildren.filter((child): child is Node => !!child);
+  const last = children[children.length - 1];
+  if (!last || (last.type !== 'list' && last.type !== 'pipeline')) {
+    return { stages: children, trailing: [] };
+  }
+  const head = children.slice(0, -1);
+  if (last.type === 'pipeline') {
+    const inner = pipelineStages(last);
+    return { stages: [...head, ...inner.stages], trailing: inner.trailing };
+  }
+  // A list: its first operand (left-deep nesting: follow the first child down) continues the pipeline.
+  const trailingOperands: { operator: string; operand: Node }[] = [];
+  let list: Node = last;
+  for (;;) {
+    const parts = list.children.filter((child): child is Node => !!child);
+    const first = parts[0];
+    const rest: { operator: string; operand: Node }[] = [];
+    for (let index = 1; index + 1 < parts.length; index += 2) {
+      const operator = parts[index];
+      const operand = parts[index + 1];
+      if (operator && operand) {
+        rest.push({ operator: operator.type, operand });
+      }
+    }
+    trailingOperands.unshift(...rest);
+    if (!first || first.type !== 'list') {
+      if (!first) {
+        return { stages: children, trailing: [] };
+      }
+      if (first.type === 'pipeline') {
+        const inner = pipelineStages(first);
+        return { stages: [...head, ...inner.stages], trailing: [...inner.trailing, ...trailingOperands] };
+      }
+      return { stages: [...head, first], trailing: trailingOperands };
+    }
+    list = first;
   }
 }
 

@@ -288,3 +288,20 @@ describe('parseShell: trailing redirects', () => {
     expect(redirectsOf('{ a; b; } > f')).toEqual(['a[>f]', 'b[>f]']);
   });
 });
+
+describe('parseShell: pipelines followed by && (tree-sitter-bash nests them wrongly)', () => {
+  beforeAll(async () => {
+    await initShellParser();
+  });
+
+  it('keeps `a | b | c && d` as a three-stage pipeline followed by d', () => {
+    const commands = parseShell('a | b | c && d || e').commands;
+    expect(commands.map((command) => [command.program, command.pipeline, command.afterOr])).toEqual([
+      ['a', { position: 0, length: 3 }, false],
+      ['b', { position: 1, length: 3 }, false],
+      ['c', { position: 2, length: 3 }, false],
+      ['d', null, false],
+      ['e', null, true],
+    ]);
+  });
+});

@@ -14,6 +14,19 @@ const SECRET_WORD = /(?:_|^)(?:apikey|auth|credential|credentials|key|password|p
 // `SSH_PUBLIC_KEY`, `GPG_KEY_FILE` and `NVIDIA_KEY_VERSION` name something that is not the secret itself.
 const ALLOW_WORD = /(?:_|^)(?:public|file|version)(?:_|$)/i;
 
+// A `GPG_KEY` / `PGP_KEYS` whose value is one or more OpenPGP key ids or fingerprints (16 or 40 hex
+// digits, the form `gpg --recv-keys` takes) names the signing key a download is verified against:
+// a public identifier, published so that anyone can check the signature (the docker-library
+// python and node images pin their release keys this way). Both the gpg/pgp word in the name and
+// the fingerprint-shaped value are required, so an `API_KEY` holding hex still counts as a secret.
+const OPENPGP_WORD = /(?:_|^)(?:gpg|pgp|openpgp)(?:_|$)/i;
+const OPENPGP_KEY_IDS = /^(?:0x)?(?:[0-9a-f]{16}|[0-9a-f]{40})(?:\s+(?:0x)?(?:[0-9a-f]{16}|[0-9a-f]{40}))*$/i;
+
+/** True when the variable names OpenPGP key ids or fingerprints, which are public. */
+export function isPublicKeyFingerprint(name: string, value: string | undefined): boolean {
+  return value !== undefined && OPENPGP_WORD.test(name) && OPENPGP_KEY_IDS.test(value.trim());
+}
+
 /** True when BuildKit's SecretsUsedInArgOrEnv would flag a variable of this name. */
 export function looksLikeSecretName(name: string): boolean {
   return SECRET_WORD.test(name) && !ALLOW_WORD.test(name);
@@ -33,7 +46,7 @@ export const secretInArgOrEnv = defineRule({
   },
   hooks: {
     instruction(instruction, ctx) {
-      let names: { name: string; range: Range }[] = [];
+      let names: { name: string; value: string | undefined; range: Range }[] = [];
       if (instruction.kind === 'arg') {
         names = instruction.declarations;
       } else if (instruction.kind === 'env') {
@@ -41,8 +54,8 @@ export const secretInArgOrEnv = defineRule({
       } else {
         return;
       }
-      for (const { name, range } of names) {
-        if (!looksLikeSecretName(name)) {
+      for (const { name, value, range } of names) {
+        if (!looksLikeSecretName(name) || isPublicKeyFingerprint(name, value)) {
           continue;
         }
         const id = name.toLowerCase();

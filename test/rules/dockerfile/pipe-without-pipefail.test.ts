@@ -33,4 +33,21 @@ describe('dockerfile/pipe-without-pipefail', () => {
     const dockerfile = `FROM ubuntu:22.04 AS base\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\n\nFROM base\nRUN curl -fsSL https://example.com/a.tgz | tar -xz\n`;
     expect(await lintLines(pipeWithoutPipefail, dockerfile)).toEqual([]);
   });
+
+  it('reports a long continued pipeline once, from its first command, even where tree-sitter nests it in a list', async () => {
+    const run = [
+      'RUN set -ex \\',
+      "  && apt-mark auto '.*' > /dev/null \\",
+      "  && find /usr/local -type f -executable -exec ldd '{}' ';' \\",
+      '    | sort -u \\',
+      '    | xargs -r dpkg-query --search \\',
+      '    | cut -d: -f1 \\',
+      '    | sort -u \\',
+      '    | xargs -r apt-mark manual \\',
+      '  && rm -rf /tmp/*',
+    ].join('\n');
+    expect(await lintLines(pipeWithoutPipefail, `${from}${run}\n`)).toEqual([
+      '4: pipe from "find" into "xargs" in stage "#0" runs under "/bin/sh -c" without pipefail, so a failure of "find" is ignored; set SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+    ]);
+  });
 });

@@ -24,4 +24,22 @@ describe('dockerfile/secret-in-arg-or-env', () => {
       '3: ENV "NGC_API_KEY" looks like a secret and would be recorded in the image: use a secret mount (RUN --mount=type=secret,id=ngc_api_key,env=NGC_API_KEY) instead',
     ]);
   });
+
+  it('accepts OpenPGP key ids and fingerprints under a gpg/pgp name, but not hex under other secret names', async () => {
+    const text = [
+      'FROM debian:bookworm-slim',
+      'ENV GPG_KEY 7169605F62C751356D054A26A821E680E5FA6305',
+      'ARG PGP_KEYS="0xA4A9406876FCBD3C456770C88C718D3B5072E1F5 B42F6819007F00F88E364FD4036A9C25BF357DD4"',
+      'ENV GPG_KEY_ID=A4A9406876FCBD3C',
+      'ENV API_KEY=7169605F62C751356D054A26A821E680E5FA6305',
+      'ARG GPG_KEY=hunter2',
+      'ARG GPG_PASSPHRASE_KEY',
+      '',
+    ].join('\n');
+    expect(await lintLines(secretInArgOrEnv, text)).toEqual([
+      '5: ENV "API_KEY" looks like a secret and would be recorded in the image: use a secret mount (RUN --mount=type=secret,id=api_key,env=API_KEY) instead',
+      '6: ARG "GPG_KEY" looks like a secret and would be recorded in the image: use a secret mount (RUN --mount=type=secret,id=gpg_key,env=GPG_KEY) instead',
+      '7: ARG "GPG_PASSPHRASE_KEY" looks like a secret and would be recorded in the image: use a secret mount (RUN --mount=type=secret,id=gpg_passphrase_key,env=GPG_PASSPHRASE_KEY) instead',
+    ]);
+  });
 });
