@@ -2,6 +2,7 @@
 import { mkdtemp, mkdir, rm, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { Io } from '../src/cli/main.js';
 import { review, type ReviewOptions, type ReviewResult } from '../src/review.js';
 import { detect } from '../src/tools/shellcheck.js';
 
@@ -36,4 +37,20 @@ export async function reviewFiles(files: Record<string, string | Uint8Array>, op
   } finally {
     await repo.cleanup();
   }
+}
+
+/** An in-memory `Io` for calling the CLI's `main()`: what it prints collects in `out` and `err`. */
+export function captureIo(): Io & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    isTTY: false,
+    stdout: (text: string) => {
+      io.out += text;
+    },
+    stderr: (text: string) => {
+      io.err += text;
+    },
+  };
+  return io;
 }

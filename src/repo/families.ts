@@ -5,10 +5,14 @@
  * resolve from there.
  */
 import { posix } from 'node:path';
-import { bakeBuildPaths, bakeCallArgs, bakeTargetsIn, DEFAULT_BAKE_FILES, type BakeModel } from '../parse/bake.js';
+import { bakeBuildPaths, bakeTargetsIn, DEFAULT_BAKE_FILES, type BakeModel } from '../parse/bake.js';
 import { buildInputs, type Dockerfile } from '../parse/dockerfile.js';
-import { argsWithoutFlags, flagValue, invocation } from '../parse/shell-query.js';
+import { invocations } from '../parse/shell-query.js';
+import { normalize } from './paths.js';
 import type { ContextSource, DockerfileEntry, DockerignoreFile, ImageFamily, Repo } from './repo.js';
+import { commandBuilds, workflowImageBuilds } from './workflow-builds.js';
+
+export { normalize };
 
 /** A build of a Dockerfile that some file of the repository declares. */
 interface DeclaredBuild {
@@ -22,7 +26,8 @@ interface DeclaredBuild {
 export function resolveFamilies(repo: Repo, dockerfiles: Dockerfile[]): void {
   // A bake-built Dockerfile takes its context from the bake file, also when a workflow or script
   // runs that bake build (those builds come later, so the bake file's entry is found first).
-  const declared = [...workflowBuilds(repo), ...bakeBuilds(repo), ...workflowBakeBuilds(repo), ...scriptBuilds(repo)];
+  // Workflow and script builds come from the same extraction the workflow rules use.
+  const declared = [...bakeBuilds(repo), ...workflowBuilds(repo), ...scriptBuilds(repo)];
   const configured = repo.config.families ?? {};
   for (const dockerfile of dockerfiles) {
     const family = Object.entries(configured).find(([, value]) => normalize(value.dockerfile) === dockerfile.path);
@@ -96,12 +101,6 @@ function uniqueName(name: string, families: ImageFamily[]): string {
   return candidate;
 }
 
-/** Normalises a user path to the repository-relative form ('' for the root). */
-export function normalize(path: string): string {
-  // Strip a leading `./`, never the dot of a hidden name (`.dockerignore`, `.github/...`).
-  const cleaned = posix.normalize(path.replace(/\\/g, '/')).replace(/^\.\//, '').replace(/\/$/, '');
-  return cleaned === '.' ? '' : cleaned;
-}
 
 function join(context: string, path: string): string {
   return normalize(posix.join(context || '.', path));
@@ -149,59 +148,7 @@ export function exists(repo: Repo, path: string): boolean {
   return repo.files.has(path) || repo.directories.has(path);
 }
 
-function workflowBuilds(repo: Repo): DeclaredBuild[] {
-  const builds: DeclaredBuild[] = [];
-  for (const workflow of repo.workflows) {
-    for (const job of workflow.model.jobs) {
-      for (const step of job.steps) {
-        if (step.uses?.slug !== 'docker/build-push-action') {
-          continue;
-        }
-        const context = step.with.get('context')?.value ?? '.';
-        const file = step.with.get('file')?.value ?? posix.join(context, 'Dockerfile');
-        if (context.includes('${{') || file.includes('${{')) {
-          continue;
-        }
-        builds.push({ dockerfile: normalize(file), context: normalize(context), source: 'workflow', evidence: workflow.path });
-      }
-    }
-  }
-  return builds;
-}
 
-function scriptBuilds(repo: Repo): DeclaredBuild[] {
-  const builds: DeclaredBuild[] = [];
-  for (const script of repo.scripts) {
-    for (const command of script.shell.commands) {
-      const call = invocation(command);
-      if (call.program !== 'docker' && call.program !== 'podman') {
-        continue;
-      }
-      const words = call.args.map((word) => word.value ?? '');
-      if (words[0] === 'buildx' && words[1] === 'bake') {
-        builds.push(...bakeCallBuilds(repo, call.args.slice(2), '', 'script', script.path));
-        continue;
-      }
-      const buildAt = words[0] === 'build' ? 1 : words[0] === 'buildx' && words[1] === 'build' ? 2 : words[0] === 'image' && words[1] === 'build' ? 2 : -1;
-      if (buildAt < 0) {
-        continue;
-      }
-      const args = call.args.slice(buildAt);
-      const file = flagValue(args, '-f', '--file');
-      const positional = argsWithoutFlags(args, ['-f', '--file', '-t', '--tag', '--build-arg', '--target', '--platform', '--cache-from', '--cache-to', '--label', '--network', '--secret', '--ssh', '--output', '-o', '--progress', '--builder', '--iidfile', '--metadata-file', '--build-context', '--add-host', '--shm-size', '--ulimit', '--attest', '--sbom', '--provenance', '--annotation', '--call', '--allow']);
-      const context = positional[positional.length - 1]?.value ?? null;
-      if (context === null || context === '-' || /^(https?|git):/.test(context)) {
-        continue;
-      }
-      const dockerfile = file ?? posix.join(context, 'Dockerfile');
-      if (/\$/.test(dockerfile)) {
-        continue;
-      }
-      builds.push({ dockerfile: normalize(dockerfile), context: normalize(context), source: 'script', evidence: script.path });
-    }
-  }
-  return builds;
-}
 
 /** The bake models of `paths` that discovery parsed, in the order given. */
 function bakeModels(repo: Repo, paths: readonly string[]): BakeModel[] {
@@ -233,60 +180,23 @@ function bakeBuilds(repo: Repo): DeclaredBuild[] {
   return builds;
 }
 
-/** Bake builds run by `docker buildx bake` (or docker/bake-action) with its files and targets resolved. */
-function bakeCallBuilds(repo: Repo, args: Parameters<typeof bakeCallArgs>[0], workdir: string, source: ContextSource, evidence: string): DeclaredBuild[] {
-  const call = bakeCallArgs(args);
-  if (call.files.some((file) => file === null || file.includes('$')) || call.targets.some((target) => target === null || target.includes('$'))) {
-    return [];
-  }
-  const files = call.files.length > 0 ? call.files.map((file) => join(workdir, file ?? '')) : defaultBakeFiles(repo, workdir);
-  return bakeTargetBuilds(repo, files, call.targets.filter((target): target is string => target !== null), workdir, source, evidence);
+
+
+
+
+/** Builds the workflows run (build-push-action, bake-action, `docker build`/`buildx bake` in `run:`). */
+function workflowBuilds(repo: Repo): DeclaredBuild[] {
+  return repo.workflows.flatMap((workflow) => declared(workflowImageBuilds(workflow.model, repo), 'workflow', workflow.path));
 }
 
-function bakeTargetBuilds(repo: Repo, files: string[], targets: string[], workdir: string, source: ContextSource, evidence: string): DeclaredBuild[] {
-  const builds: DeclaredBuild[] = [];
-  for (const target of bakeTargetsIn(bakeModels(repo, files), targets).targets) {
-    const { context, dockerfile } = bakeBuildPaths(target, workdir);
-    if (context !== null && dockerfile !== null) {
-      builds.push({ dockerfile, context, source, evidence });
-    }
-  }
-  return builds;
+/** Builds the repository's scripts run directly (`docker build -f x .`, `docker buildx bake target`). */
+function scriptBuilds(repo: Repo): DeclaredBuild[] {
+  return repo.scripts.flatMap((script) =>
+    declared(invocations(script.shell).flatMap((call) => commandBuilds(call, null, repo)), 'script', script.path));
 }
 
-/** Builds that workflows run through docker/bake-action or `docker buildx bake` in `run:` steps. */
-function workflowBakeBuilds(repo: Repo): DeclaredBuild[] {
-  const builds: DeclaredBuild[] = [];
-  for (const workflow of repo.workflows) {
-    for (const job of workflow.model.jobs) {
-      for (const step of job.steps) {
-        if (step.uses?.slug === 'docker/bake-action' && step.uses.path === null) {
-          const source = step.with.get('source')?.value ?? step.with.get('workdir')?.value ?? '.';
-          const workdir = /:\/\/|\$\{\{/.test(source) ? '' : normalize(source);
-          const files = listInput(step.with.get('files')?.value);
-          const targets = listInput(step.with.get('targets')?.value);
-          if ([...files, ...targets].some((value) => value.includes('${{'))) {
-            continue;
-          }
-          const paths = files.length > 0 ? files.map((file) => join(workdir, file)) : defaultBakeFiles(repo, workdir);
-          builds.push(...bakeTargetBuilds(repo, paths, targets, workdir, 'workflow', workflow.path));
-          continue;
-        }
-        const workdir = normalize(step.workingDirectory?.value ?? '.');
-        for (const command of step.run?.shell?.commands ?? []) {
-          const call = invocation(command);
-          const words = call.args.map((word) => word.value ?? '');
-          if (call.program === 'docker' && words[0] === 'buildx' && words[1] === 'bake' && !workdir.includes('$')) {
-            builds.push(...bakeCallBuilds(repo, call.args.slice(2), workdir, 'workflow', workflow.path));
-          }
-        }
-      }
-    }
-  }
-  return builds;
-}
-
-/** A docker/*-action list input: one entry per line or comma. */
-function listInput(value: string | undefined): string[] {
-  return (value ?? '').split(/[\n,]/).map((entry) => entry.trim()).filter((entry) => entry !== '');
+function declared(builds: readonly { dockerfile: string | null; context: string | null }[], source: ContextSource, evidence: string): DeclaredBuild[] {
+  return builds.flatMap((build) => (build.dockerfile !== null && build.context !== null
+    ? [{ dockerfile: build.dockerfile, context: build.context, source, evidence }]
+    : []));
 }

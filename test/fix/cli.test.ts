@@ -1,16 +1,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type Io } from '../../src/cli/main.js';
-import { tempRepo } from '../helpers.js';
+import { main } from '../../src/cli/main.js';
+import { captureIo, tempRepo } from '../helpers.js';
 
 const BAD = 'FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y curl\n';
 const FIXED = 'FROM ubuntu:22.04\nRUN apt-get update && apt-get install --no-install-recommends -y curl\n';
 
-function capture(): Io & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, stdout: (text: string) => { io.out += text; }, stderr: (text: string) => { io.err += text; } };
-  return io;
-}
 
 describe('baseimg fix', () => {
   it('without --write prints the diff, touches no file and exits 1', async () => {
@@ -18,7 +14,7 @@ describe('baseimg fix', () => {
     try {
       const path = join(repo.root, 'Dockerfile');
       const before = await stat(path);
-      const io = capture();
+      const io = captureIo();
       expect(await main(['fix', repo.root], io)).toBe(1);
       expect(io.out).toContain('--- a/Dockerfile\n+++ b/Dockerfile\n');
       expect(io.out).toContain('+RUN apt-get update && apt-get install --no-install-recommends -y curl\n');
@@ -34,12 +30,12 @@ describe('baseimg fix', () => {
   it('with --write writes, summarises per file, reports what remains and exits 0; a second run finds nothing', async () => {
     const repo = await tempRepo({ Dockerfile: BAD });
     try {
-      const io = capture();
+      const io = captureIo();
       expect(await main(['fix', repo.root, '--write'], io)).toBe(0);
       expect(await readFile(join(repo.root, 'Dockerfile'), 'utf8')).toBe(FIXED);
       expect(io.out).toMatch(/^fixed Dockerfile: 1 fix \(dockerfile\/apt-without-no-install-recommends\)\n/);
       expect(io.out).toMatch(/\d+ findings? remains?; run baseimg review/);
-      const again = capture();
+      const again = captureIo();
       expect(await main(['fix', repo.root], again)).toBe(0);
       expect(again.out).toBe('');
       expect(again.err).toMatch(/nothing to fix/);
@@ -51,10 +47,10 @@ describe('baseimg fix', () => {
   it('applies unsafe fixes only with --unsafe', async () => {
     const repo = await tempRepo({ Dockerfile: 'FROM alpine:3.20\nRUN sudo apk add --no-cache curl\n' });
     try {
-      const safeOnly = capture();
+      const safeOnly = captureIo();
       await main(['fix', repo.root], safeOnly);
       expect(safeOnly.out).not.toContain('-RUN sudo apk add');
-      const unsafe = capture();
+      const unsafe = captureIo();
       expect(await main(['fix', repo.root, '--unsafe'], unsafe)).toBe(1);
       expect(unsafe.out).toContain('-RUN sudo apk add --no-cache curl');
     } finally {
@@ -67,13 +63,13 @@ describe('baseimg fix', () => {
     [['fix', 'a', 'b']],
     [['fix', '/nonexistent/baseimg-repo']],
   ])('exits 2 on bad usage: %j', async (argv) => {
-    const io = capture();
+    const io = captureIo();
     expect(await main(argv, io)).toBe(2);
     expect(io.err).toMatch(/^baseimg: /);
   });
 
   it('is listed in --help', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await main(['--help'], io)).toBe(0);
     expect(io.out).toContain('baseimg fix [PATH] [--write] [--unsafe] [--config FILE]');
   });

@@ -3,9 +3,9 @@
  * turn them into exit 2 with exactly one line on stderr.
  */
 import { describe, expect, it } from 'vitest';
-import { main, type Io } from '../../src/cli/main.js';
+import { main } from '../../src/cli/main.js';
 import { checkRuleIds, parseConfig } from '../../src/repo/config.js';
-import { tempRepo } from '../helpers.js';
+import { tempRepo, captureIo } from '../helpers.js';
 
 /** The message of the InputError `parseConfig` throws, with its line. */
 function configError(text: string, file: string): { message: string; line: number | undefined } {
@@ -144,20 +144,6 @@ describe('rule ids named by the config must exist', () => {
 });
 
 describe('the CLI on a bad config', () => {
-  function captureIo(): Io & { out: string; err: string } {
-    const io = {
-      out: '',
-      err: '',
-      isTTY: false,
-      stdout: (text: string) => {
-        io.out += text;
-      },
-      stderr: (text: string) => {
-        io.err += text;
-      },
-    };
-    return io;
-  }
 
   async function runCli(files: Record<string, string>, extra: string[] = []): Promise<{ code: number; out: string; err: string }> {
     const repo = await tempRepo(files);

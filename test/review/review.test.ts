@@ -8,14 +8,14 @@ import { chmod, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type Io } from '../../src/cli/main.js';
+import { main } from '../../src/cli/main.js';
 import { discover } from '../../src/repo/discover.js';
 import { formatFinding } from '../../src/report/text.js';
 import { review, type ReviewOptions, type ReviewResult } from '../../src/review.js';
 import { aptWithoutNoInstallRecommends } from '../../src/rules/dockerfile/apt-without-no-install-recommends.js';
 import { RULES } from '../../src/rules/registry.js';
 import { defineRule, type Rule } from '../../src/rules/rule.js';
-import { reviewFiles, runShellcheckTests, tempRepo } from '../helpers.js';
+import { captureIo, reviewFiles, runShellcheckTests, tempRepo } from '../helpers.js';
 
 const APT = 'dockerfile/apt-without-no-install-recommends';
 
@@ -66,20 +66,6 @@ async function withoutTools<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-function captureIo(): Io & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    stdout: (text: string) => {
-      io.out += text;
-    },
-    stderr: (text: string) => {
-      io.err += text;
-    },
-  };
-  return io;
-}
 
 const testMeta = {
   title: 'Test rule for the engine tests',

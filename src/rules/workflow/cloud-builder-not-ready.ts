@@ -9,7 +9,7 @@
 import { hasFlag, invocations } from '../../parse/shell-query.js';
 import type { WorkflowJob, WorkflowStep } from '../../parse/workflow.js';
 import { quote } from '../lib/helpers.js';
-import { usesAction } from '../lib/workflow-builds.js';
+import { usesAction } from '../../repo/workflow-builds.js';
 import { defineRule } from '../rule.js';
 
 export const cloudBuilderNotReady = defineRule({

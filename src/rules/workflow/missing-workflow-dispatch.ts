@@ -2,7 +2,7 @@
 // `workflow_dispatch` nobody can rebuild the image on demand (a base-image security update, a
 // retry after a flaky push) without a dummy commit. Path filters do not apply to manual runs
 // (research/anchors-actions-buildx.md, rule T6; GitHub docs, "Manually running a workflow").
-import { workflowImageBuilds } from '../lib/workflow-builds.js';
+import { workflowImageBuilds } from '../../repo/workflow-builds.js';
 import { defineRule } from '../rule.js';
 
 export const missingWorkflowDispatch = defineRule({

@@ -11,7 +11,7 @@ import type { Repo } from '../../repo/repo.js';
 import { contextSourcePath, filesUnder, globMatches, isGlob, relativeToContext } from '../lib/build-context.js';
 import { quote } from '../lib/helpers.js';
 import { pathFilter } from '../lib/path-filters.js';
-import { scriptsRun, workflowImageBuilds } from '../lib/workflow-builds.js';
+import { scriptsRun, workflowImageBuilds } from '../../repo/workflow-builds.js';
 import { defineRule } from '../rule.js';
 
 /** Events whose `paths` filters decide whether a change runs the workflow. */

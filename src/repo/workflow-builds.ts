@@ -5,13 +5,13 @@
  * paths, workflow_dispatch, Build Cloud readiness).
  */
 import { posix } from 'node:path';
-import { bakeBuildPaths, bakeCallArgs, bakeTargetsIn, DEFAULT_BAKE_FILES } from '../../parse/bake.js';
-import type { Range } from '../../parse/locations.js';
-import type { ShellWord } from '../../parse/shell.js';
-import { argsWithoutFlags, flagValue, hasFlag, invocations, type Invocation } from '../../parse/shell-query.js';
-import type { Workflow, WorkflowJob, WorkflowStep } from '../../parse/workflow.js';
-import { normalize } from '../../repo/families.js';
-import type { Repo } from '../../repo/repo.js';
+import { bakeBuildPaths, bakeCallArgs, bakeTargetsIn, DEFAULT_BAKE_FILES } from '../parse/bake.js';
+import type { Range } from '../parse/locations.js';
+import type { ShellWord } from '../parse/shell.js';
+import { argsWithoutFlags, flagValue, hasFlag, invocations, type Invocation } from '../parse/shell-query.js';
+import type { Workflow, WorkflowJob, WorkflowStep } from '../parse/workflow.js';
+import { normalize } from './paths.js';
+import type { Repo } from './repo.js';
 
 /** One image build a workflow step runs. */
 export interface WorkflowImageBuild {
@@ -84,7 +84,7 @@ export function workflowImageBuilds(workflow: Workflow, repo: Repo): WorkflowIma
         continue;
       }
       for (const call of invocations(step.run?.shell ?? null)) {
-        for (const build of dockerBuildCall(call, step.workingDirectory?.value ?? null, repo)) {
+        for (const build of commandBuilds(call, step.workingDirectory?.value ?? null, repo)) {
           builds.push({ ...build, job, step, range: call.command.range });
         }
       }
@@ -123,8 +123,8 @@ function listInput(value: string | undefined): string[] {
   return (value ?? '').split(/[\n,]/).map((entry) => entry.trim()).filter((entry) => entry !== '');
 }
 
-/** `docker build`, `docker image build`, `docker buildx build`, `podman build` or `docker buildx bake`. */
-function dockerBuildCall(call: Invocation, workingDirectory: string | null, repo: Repo): Omit<WorkflowImageBuild, 'job' | 'step' | 'range'>[] {
+/** The builds one command runs: `docker build`, `docker image build`, `docker buildx build`, `podman build` or `docker buildx bake`. */
+export function commandBuilds(call: Invocation, workingDirectory: string | null, repo: Repo): Omit<WorkflowImageBuild, 'job' | 'step' | 'range'>[] {
   if (call.program !== 'docker' && call.program !== 'podman') {
     return [];
   }
@@ -237,7 +237,7 @@ function scriptBakeBuilds(repo: Repo, path: string, visited: Set<string>): Omit<
   for (const call of invocations(script.shell)) {
     const words = call.args.map((word) => word.value ?? '');
     if (call.program === 'docker' && words[0] === 'buildx' && words[1] === 'bake') {
-      builds.push(...dockerBuildCall(call, null, repo));
+      builds.push(...commandBuilds(call, null, repo));
       continue;
     }
     for (const next of scriptsCalled(call, script.path, repo)) {
