@@ -193,21 +193,7 @@ export function scriptsRun(workflow: Workflow, repo: Repo): ScriptRun[] {
     for (const step of job.steps) {
       const workingDirectory = step.workingDirectory?.value ?? null;
       for (const call of invocations(step.run?.shell ?? null)) {
-        const candidates: string[] = [];
-        // The word that names the program (`./x.sh`, or `./x.sh` in `sudo -E ./x.sh`).
-        const programWord = call.wrappers.length === 0
-          ? call.command.name
-          : call.command.args.find((word) => word.value !== null && word.value.includes('/') && posix.basename(word.value) === call.program)?.value ?? null;
-        if (programWord && programWord.includes('/')) {
-          candidates.push(programWord);
-        }
-        if (call.program && SHELLS.has(call.program) && !hasFlag(call.args, '-c')) {
-          const script = argsWithoutFlags(call.args, ['-o', '-O'])[0]?.value;
-          if (script) {
-            candidates.push(script);
-          }
-        }
-        for (const candidate of candidates) {
+        for (const candidate of scriptWords(call)) {
           const path = repoPath(candidate, workingDirectory);
           if (path !== null && repo.files.has(path) && !runs.some((run) => run.path === path)) {
             runs.push({ path, step, range: call.command.range });
@@ -247,8 +233,8 @@ function scriptBakeBuilds(repo: Repo, path: string, visited: Set<string>): Omit<
   return builds;
 }
 
-/** Repository scripts one command of a script runs (`./x.sh`, `bash x.sh`, `exec "$(dirname "$0")/x.sh"`). */
-function scriptsCalled(call: Invocation, scriptPath: string, repo: Repo): string[] {
+/** The words of a command that name a script it runs: `./x.sh` (also under `sudo -E`), `bash x.sh`, `. x.sh`. */
+function scriptWords(call: Invocation): string[] {
   const words: string[] = [];
   const programWord = call.wrappers.length === 0
     ? call.command.name
@@ -262,6 +248,12 @@ function scriptsCalled(call: Invocation, scriptPath: string, repo: Repo): string
       words.push(script);
     }
   }
+  return words;
+}
+
+/** Repository scripts one command of a script runs (`./x.sh`, `bash x.sh`, `exec "$(dirname "$0")/x.sh"`). */
+function scriptsCalled(call: Invocation, scriptPath: string, repo: Repo): string[] {
+  const words = scriptWords(call);
   // `"$(dirname "$0")/build.sh"` has no static value; its text names a path beside the script.
   // Text fallback: the parsed word only says it is dynamic.
   const texts = [...(call.command.name === null ? [call.command.text] : []), ...call.command.args.map((word) => word.text)];
