@@ -3,6 +3,7 @@
  * it, ShellCheck runs over every shell body, suppressions apply, and the result is sorted and
  * deduplicated so that every renderer sees the same stable list.
  */
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadKnowledge } from './knowledge/index.js';
@@ -16,6 +17,7 @@ import { RULES } from './rules/registry.js';
 import type { Rule } from './rules/rule.js';
 import { activeRules, runRules } from './rules/run.js';
 import { applySuppressions } from './rules/suppress.js';
+import * as actionlint from './tools/actionlint.js';
 import * as shellcheck from './tools/shellcheck.js';
 
 /** Options for `review`. */
@@ -26,6 +28,11 @@ export interface ReviewOptions {
   configPath?: string;
   /** `auto` runs ShellCheck when installed; `require` makes its absence an error; `off` skips it. */
   shellcheck?: 'auto' | 'require' | 'off';
+  /**
+   * The embedded actionlint (workflow/actionlint): `auto` runs it when its package loads,
+   * `require` makes a failure to load an error, `off` skips it. BASEIMG_REQUIRE_ACTIONLINT=1 means `require`.
+   */
+  actionlint?: 'auto' | 'require' | 'off';
   /** The date EOL facts are compared with (`YYYY-MM-DD`); default today. */
   today?: string;
   /** The rules to run; default the whole registry. */
@@ -55,13 +62,18 @@ export interface ReviewResult {
   rules: readonly Rule[];
   families: ImageFamily[];
   counts: { dockerfiles: number; scripts: number; workflows: number; requirements: number };
-  tools: { shellcheck: { version: string } | null };
+  tools: { shellcheck: { version: string } | null; actionlint?: { version: string } | null };
 }
 
 /** Reviews a repository. Throws `UsageError` for a missing path and `InputError` for a bad config. */
 export async function review(options: ReviewOptions): Promise<ReviewResult> {
   const root = resolve(options.path);
   const rules = options.rules ?? RULES;
+  const actionlintMode = options.actionlint ?? (process.env.BASEIMG_REQUIRE_ACTIONLINT === '1' ? 'require' : 'auto');
+  if (actionlintMode !== 'off' && rules.some((rule) => rule.id === 'workflow/actionlint') && existsSync(join(root, '.github', 'workflows'))) {
+    // Loading actionlint takes ~250 ms of one core; discovery leaves the other core idle.
+    actionlint.warmUp();
+  }
   const repo = await discover(root, {
     ...(options.configPath ? { configPath: options.configPath } : {}),
     ...(options.overlay ? { overlay: options.overlay } : {}),
@@ -76,6 +88,10 @@ export async function review(options: ReviewOptions): Promise<ReviewResult> {
   // ShellCheck runs in child processes while the rules run here; see tools/shellcheck.ts.
   const mode = options.shellcheck ?? (process.env.BASEIMG_REQUIRE_SHELLCHECK === '1' ? 'require' : 'auto');
   const checker = mode !== 'off' && enabled.has('shell/shellcheck') ? await startShellcheck(repo, root, cacheDir(options.cache)) : null;
+  // actionlint runs in a worker thread meanwhile; see tools/actionlint.ts.
+  const linter = actionlintMode !== 'off' && enabled.has('workflow/actionlint') && repo.workflows.length > 0
+    ? { job: actionlint.run(repo.workflows.map((workflow) => ({ file: workflow.path, text: workflow.text }))), labels: actionlint.readSelfHostedLabels(root) }
+    : null;
 
   const findings: Finding[] = runRules(repo, active, knowledge);
   for (const problem of repo.problems) {
@@ -133,11 +149,13 @@ export async function review(options: ReviewOptions): Promise<ReviewResult> {
     }
   }
 
+  const actionlintRun = linter ? await collectActionlint(linter, repo, knowledge, active, enabled, actionlintMode, findings) : null;
+
   const kept = applySuppressions(findings, repo, {
     catalog,
     severityOf: (ruleId) => active.find((entry) => entry.rule.id === ruleId)?.severity ?? null,
     // Without a ShellCheck run nobody can tell whether a ShellCheck suppression is still needed.
-    unjudged: shellcheckRan ? new Set() : new Set(['shell/shellcheck']),
+    unjudged: new Set([...(shellcheckRan ? [] : ['shell/shellcheck']), ...(actionlintRun ? [] : ['workflow/actionlint'])]),
   });
   return {
     root,
@@ -150,8 +168,79 @@ export async function review(options: ReviewOptions): Promise<ReviewResult> {
       workflows: repo.workflows.length,
       requirements: repo.requirements.length,
     },
-    tools: { shellcheck: shellcheckVersion },
+    tools: { shellcheck: shellcheckVersion, actionlint: actionlintRun },
   };
+}
+
+/**
+ * Waits for actionlint and turns what it said into findings: its errors that `judge` keeps under
+ * workflow/actionlint (code = actionlint's kind), a file it crashed on as one info finding at line
+ * 1, and a module that does not load as review/tool-unavailable. Returns the version that ran, or
+ * null when it did not run.
+ */
+async function collectActionlint(
+  linter: { job: actionlint.ActionlintJob; labels: Promise<string[]> },
+  repo: Repo,
+  knowledge: ReturnType<typeof loadKnowledge>,
+  active: ReturnType<typeof activeRules>,
+  enabled: Set<string>,
+  mode: 'auto' | 'require' | 'off',
+  findings: Finding[],
+): Promise<{ version: string } | null> {
+  let ran: actionlint.ActionlintRun;
+  try {
+    ran = await linter.job.done;
+  } catch (error) {
+    const first = repo.workflows[0];
+    if (first && enabled.has('review/tool-unavailable')) {
+      const reason = `actionlint (embedded WebAssembly build) could not run (${error instanceof Error ? error.message : String(error)})`;
+      findings.push({
+        ruleId: 'review/tool-unavailable',
+        severity: mode === 'require' ? 'error' : severityOf(active, 'review/tool-unavailable'),
+        message: mode === 'require' ? `${reason}; workflow/actionlint is required (BASEIMG_REQUIRE_ACTIONLINT=1) and could not run` : `${reason}; workflow/actionlint skipped`,
+        file: first.path,
+        range: lineRange(1),
+      });
+    }
+    return null;
+  }
+  const { version, results } = ran;
+  const selfHostedLabels = await linter.labels;
+  // Per-kind severities apply unless the config gives the rule a severity of its own.
+  const entry = active.find((candidate) => candidate.rule.id === 'workflow/actionlint');
+  const severity = entry?.severity ?? 'warning';
+  const overridden = entry !== undefined && entry.severity !== entry.rule.meta.severity;
+  for (const result of results) {
+    const workflow = repo.workflows.find((entry) => entry.path === result.file);
+    if (!workflow) {
+      continue;
+    }
+    if (result.crash !== null) {
+      // Never drop silently: the file was not linted, and the reason may be in the file.
+      findings.push({
+        ruleId: 'workflow/actionlint',
+        severity: overridden ? severity : 'info',
+        message: `actionlint ${version} crashed on this file (${result.crash}); it was not checked by actionlint`,
+        file: workflow.path,
+        range: lineRange(1),
+        code: 'crash',
+      });
+      continue;
+    }
+    const { kept } = actionlint.judge(result.errors, { workflow: workflow.model, knowledge, selfHostedLabels, parseErrorEnabled: enabled.has('workflow/parse-error') });
+    for (const error of kept) {
+      const line = Math.min(error.line, workflow.model.lines.lineCount);
+      findings.push({
+        ruleId: 'workflow/actionlint',
+        severity: overridden ? severity : actionlint.severityOfKind(error.kind),
+        message: `${error.kind}: ${error.message.replace(/\.$/, '')}`,
+        file: workflow.path,
+        range: { start: { line, column: error.column }, end: { line, column: error.column } },
+        code: error.kind,
+      });
+    }
+  }
+  return { version };
 }
 
 /** Finds ShellCheck and starts it over every shell body; `job` settles with its findings. */
@@ -187,13 +276,23 @@ function severityOf(active: ReturnType<typeof activeRules>, ruleId: string): Fin
   return active.find((entry) => entry.rule.id === ruleId)?.severity ?? 'warning';
 }
 
-/** Every shell body ShellCheck should see: script files in place, RUN bodies through their text. */
+// Placeholders for `${{ }}` make some checks fire on text the runner replaces: SC2050/SC2194/SC2043
+// (constant expression, word or loop), SC2157 (argument to -z/-n always false). SC2153 (possible
+// misspelling) misreads the runner's own variables next to `env:` names. actionlint disables the same
+// set for the same reasons (docs/checks.md, "shellcheck integration"; SC2153 since v1.7.11).
+const WORKFLOW_RUN_EXCLUDES = ['SC2050', 'SC2194', 'SC2043', 'SC2157', 'SC2153'];
+
+/** Every shell body ShellCheck should see: script files in place, RUN and `run:` bodies through their text. */
 function shellUnits(repo: Repo): shellcheck.ShellUnit[] {
   const units: shellcheck.ShellUnit[] = [];
   for (const script of repo.scripts) {
     units.push({
       file: script.path,
       text: null,
+      // A word `source` or `.` in command position means the script may read another file, whose
+      // text the cache key cannot see. Text, not the parsed commands: a dynamic or wrapped call
+      // (`eval`, `command .`) must also turn caching off, and a false alarm only costs a re-check.
+      ...(/(^|[\s;&|({`])(source|\.)\s/m.test(script.text) ? {} : { content: script.text }),
       dialect: script.shell.dialect,
       lines: { from: 1, to: script.lines.lineCount },
     });
@@ -215,6 +314,28 @@ function shellUnits(repo: Repo): shellcheck.ShellUnit[] {
         declared: [...new Set([...instruction.scope.keys(), ...AUTOMATIC_PLATFORM_ARGS])],
         lines: { from: instruction.range.start.line, to: instruction.range.end.line },
       });
+    }
+  }
+  for (const workflow of repo.workflows) {
+    for (const job of workflow.model.jobs) {
+      for (const step of job.steps) {
+        const run = step.run;
+        // `shell` is parsed only for bash and sh steps (the default on Linux and macOS runners).
+        if (!run?.shell) {
+          continue;
+        }
+        units.push({
+          file: workflow.path,
+          // The runner substitutes `${{ }}` before the shell starts; a same-length word of
+          // underscores keeps every position and reads as a literal, as actionlint feeds ShellCheck.
+          text: run.text.replace(/\$\{\{[\s\S]*?\}\}/g, (expression) => expression.replace(/[^\n]/g, '_')),
+          dialect: run.shell.dialect,
+          map: run.shell.map,
+          declared: [...new Set([...workflow.model.env.keys(), ...job.env.keys(), ...step.env.keys()])],
+          exclude: WORKFLOW_RUN_EXCLUDES,
+          lines: { from: run.range.start.line, to: run.range.end.line },
+        });
+      }
     }
   }
   return units;
@@ -239,7 +360,7 @@ function dropUnconfirmedParseErrors(findings: Finding[], scFindings: shellcheck.
   }
 }
 
-/** Line texts of Dockerfiles and scripts, for clamping tool positions. */
+/** Line texts of Dockerfiles, scripts and workflows, for clamping tool positions. */
 function fileLines(repo: Repo): Map<string, LineIndex> {
   const lines = new Map<string, LineIndex>();
   for (const entry of repo.dockerfiles) {
@@ -247,6 +368,9 @@ function fileLines(repo: Repo): Map<string, LineIndex> {
   }
   for (const script of repo.scripts) {
     lines.set(script.path, script.lines);
+  }
+  for (const workflow of repo.workflows) {
+    lines.set(workflow.path, workflow.model.lines);
   }
   return lines;
 }

@@ -33,7 +33,7 @@ export async function tempRepo(files: Record<string, string | Uint8Array>): Prom
 export async function reviewFiles(files: Record<string, string | Uint8Array>, options: Omit<ReviewOptions, 'path'> = {}): Promise<ReviewResult> {
   const repo = await tempRepo(files);
   try {
-    return await review({ shellcheck: 'off', ...options, path: repo.root });
+    return await review({ shellcheck: 'off', actionlint: 'off', ...options, path: repo.root });
   } finally {
     await repo.cleanup();
   }

@@ -8,6 +8,10 @@
  *                made distinct (paths and apt options numbered per copy) so that no two RUN bodies
  *                are the same and ShellCheck's de-duplication of identical bodies does not flatter
  *                the figure. Target: under 5 s.
+ *   workflows    a generated repository of 20 workflows (this repository's own two, renamed per
+ *                image, and the plan's simpler ones), 10 build scripts and the 10 Dockerfiles they
+ *                build, every copy distinct. Reviewed with ShellCheck (scripts, RUN bodies and
+ *                workflow `run:` bodies) and actionlint. Target: under 1.5 s.
  *
  * Each scenario runs once to warm the file cache, then RUNS times; min, median and max are printed
  * with the raw samples. Figures, not assertions: nothing here fails on a slow machine.
@@ -61,6 +65,7 @@ const scVersion = shellcheck.status === 0 ? /version:\s*(\S+)/.exec(shellcheck.s
 console.log(`baseimg review benchmark: node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, shellcheck ${scVersion ?? 'not installed'}, ${RUNS} runs each`);
 
 const many = mkdtempSync(join(tmpdir(), 'baseimg-bench-'));
+const workflows = generateWorkflowRepo();
 try {
   for (let i = 0; i < 50; i++) {
     for (const family of ['cpu', 'gpu']) {
@@ -82,7 +87,37 @@ try {
   measure('100 Dockerfiles, ShellCheck, cold', [many, '--no-cache'], 5000);
   measure('100 Dockerfiles, ShellCheck, warm', [many], 5000);
   measure('100 Dockerfiles, no ShellCheck', [many, '--no-shellcheck'], 5000);
+  measure('20 workflows, all checkers, cold', [workflows, '--no-cache'], 1500);
+  measure('20 workflows, all checkers, warm', [workflows], 1500);
+  measure('20 workflows, no external checkers', [workflows, '--no-shellcheck', '--no-actionlint']);
   rmSync(process.env.BASEIMG_CACHE_DIR, { recursive: true, force: true });
 } finally {
   rmSync(many, { recursive: true, force: true });
+  rmSync(workflows, { recursive: true, force: true });
+}
+
+/**
+ * 10 images, each with a build script and two workflows: this repository's own workflow (Buildx,
+ * bake, tests, retag) and the plan's simpler build-push one, with names replaced per image so
+ * that no two `run:` bodies are the same.
+ */
+function generateWorkflowRepo() {
+  const target = mkdtempSync(join(tmpdir(), 'baseimg-bench-workflows-'));
+  const own = join(root, '.github', 'workflows');
+  const plan = join(fixture, '.github', 'workflows');
+  mkdirSync(join(target, '.github', 'workflows'), { recursive: true });
+  mkdirSync(join(target, 'scripts'), { recursive: true });
+  cpSync(join(root, 'docker-bake.hcl'), join(target, 'docker-bake.hcl'));
+  for (let i = 0; i < 10; i++) {
+    const family = i % 2 === 0 ? 'cpu' : 'gpu';
+    const image = `image_${String(i).padStart(2, '0')}_${family}`;
+    const rename = (text) => text.replaceAll(`base_edge_node_amd64_${family}`, image).replaceAll(`build-and-push-amd64-${family}.sh`, `build-${image}.sh`);
+    mkdirSync(join(target, image), { recursive: true });
+    writeFileSync(join(target, image, 'Dockerfile'), distinct(readFileSync(join(root, `base_edge_node_amd64_${family}`, 'Dockerfile'), 'utf8'), i));
+    cpSync(join(root, `base_edge_node_amd64_${family}`, 'requirements.txt'), join(target, image, 'requirements.txt'));
+    writeFileSync(join(target, '.github', 'workflows', `${image}.yaml`), rename(readFileSync(join(own, `base_edge_node_amd64_${family}.yaml`), 'utf8')).replaceAll('echo "', `echo "${i} `));
+    writeFileSync(join(target, '.github', 'workflows', `${image}-plan.yaml`), rename(readFileSync(join(plan, `base_edge_node_amd64_${family}.yaml.paused`), 'utf8')).replaceAll('echo "', `echo "${i} `));
+    writeFileSync(join(target, `build-${image}.sh`), `${readFileSync(join(root, 'scripts', 'build-and-push.sh'), 'utf8')}\necho "built ${image}"\n`);
+  }
+  return target;
 }

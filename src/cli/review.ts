@@ -25,6 +25,7 @@ export async function reviewCommand(argv: readonly string[], io: Io): Promise<nu
     config: { type: 'string', short: 'c' },
     'fail-on': { type: 'string', default: 'error' },
     'no-shellcheck': { type: 'boolean', default: false },
+    'no-actionlint': { type: 'boolean', default: false },
     'no-cache': { type: 'boolean', default: false },
     color: { type: 'boolean' },
     'no-color': { type: 'boolean' },
@@ -41,6 +42,7 @@ export async function reviewCommand(argv: readonly string[], io: Io): Promise<nu
     path,
     ...(values.config ? { configPath: values.config } : {}),
     ...(values['no-shellcheck'] ? { shellcheck: 'off' as const } : {}),
+    ...(values['no-actionlint'] ? { actionlint: 'off' as const } : {}),
     ...(values['no-cache'] ? { cache: false } : {}),
   });
   const color = values['no-color'] ? false : (values.color ?? (io.isTTY && values.out === undefined && !process.env.NO_COLOR));

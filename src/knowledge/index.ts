@@ -4,7 +4,10 @@
  */
 import runtimesJson from './runtimes.json' with { type: 'json' };
 import actionsJson from './actions.json' with { type: 'json' };
-import { actionsFile, runtimesFile, type ActionMajor, type DistroCodename, type RuntimeEol } from './knowledge.schema.js';
+import compatJson from './compat.json' with { type: 'json' };
+import workflowSyntaxJson from './workflow-syntax.json' with { type: 'json' };
+import { workflowSyntaxFile, type WorkflowSyntax } from './knowledge.schema.js';
+import { actionsFile, compatFile, runtimesFile, type CompatKnowledge, type ActionMajor, type DistroCodename, type NodeRuntime, type RuntimeEol } from './knowledge.schema.js';
 
 /** Everything rules may know about the world, with provenance. */
 export interface Knowledge {
@@ -13,6 +16,12 @@ export interface Knowledge {
   codenames: DistroCodename[];
   /** Current majors of GitHub Actions (actions.json). */
   actions: ActionMajor[];
+  /** Node runtimes GitHub deprecated for JavaScript actions, with their dates (actions.json). */
+  nodeRuntimes: NodeRuntime[];
+  /** Compatibility facts of the ML stack (compat.json). */
+  compat: CompatKnowledge;
+  /** Workflow syntax newer than the embedded actionlint (workflow-syntax.json). */
+  workflowSyntax: WorkflowSyntax;
   /** The day review treats as today, for EOL comparisons (`YYYY-MM-DD`). */
   today: string;
 }
@@ -20,8 +29,10 @@ export interface Knowledge {
 /** Loads and validates the bundled knowledge; `today` defaults to the current UTC date. */
 export function loadKnowledge(today: string = new Date().toISOString().slice(0, 10)): Knowledge {
   const { runtimes, codenames } = runtimesFile.parse(runtimesJson);
-  const actions = actionsFile.parse(actionsJson).actions;
-  return { runtimes, codenames, actions, today };
+  const { actions, nodeRuntimes } = actionsFile.parse(actionsJson);
+  const compat = compatFile.parse(compatJson);
+  const workflowSyntax = workflowSyntaxFile.parse(workflowSyntaxJson);
+  return { runtimes, codenames, actions, nodeRuntimes, compat, workflowSyntax, today };
 }
 
 /** The version line a distribution codename names (`bullseye` → Debian `11`), if known. */
@@ -39,4 +50,9 @@ export function findEol(knowledge: Knowledge, runtime: RuntimeEol['runtime'], li
 export function findAction(knowledge: Knowledge, slug: string): ActionMajor | undefined {
   const wanted = slug.toLowerCase();
   return knowledge.actions.find((fact) => fact.action === wanted);
+}
+
+/** The deprecation fact for a Node runtime (`node20`), if GitHub deprecated it. */
+export function findNodeRuntime(knowledge: Knowledge, runtime: string): NodeRuntime | undefined {
+  return knowledge.nodeRuntimes.find((fact) => fact.runtime === runtime);
 }

@@ -13,16 +13,21 @@
  * shapes the model cannot use become `problems` with positions, and the rest is still modelled.
  */
 import {
+  Composer,
+  isAlias,
   isMap,
   isScalar,
   isSeq,
   LineCounter,
-  parseDocument,
   Parser,
+  YAMLParseError,
+  type CST,
+  type Document,
   type Node as YamlNode,
   type Pair,
   type Scalar,
   type YAMLMap,
+  visit,
 } from 'yaml';
 import { LineIndex, type Position, type Range } from './locations.js';
 import { parseShell, type PositionMap, type ShellScript } from './shell.js';
@@ -47,8 +52,25 @@ export interface WorkflowComment {
 
 /** Something the parser could not read as written; reported by `workflow/parse-error`. */
 export interface WorkflowProblem {
-  kind: 'syntax' | 'duplicate-key' | 'yaml-1.1' | 'structure';
+  kind: 'syntax' | 'duplicate-key' | 'yaml-1.1' | 'structure' | 'alias';
   message: string;
+  range: Range;
+}
+
+/**
+ * A plain scalar that one YAML reader takes for something other than what it looks like:
+ * `number` for `3.10` (a float, so GitHub passes "3.1" to `python-version`), `010` or `1e3`;
+ * `boolean` for `yes`/`no`/`on`/`off`/`y`/`n`, strings to GitHub's YAML 1.2 reader but booleans
+ * to YAML 1.1 tools (PyYAML, yamllint's truthy rule, older linters) that read the same file.
+ */
+export interface WorkflowValueTrap {
+  kind: 'number' | 'boolean';
+  /** The scalar as written. */
+  source: string;
+  /** What the reader makes of it (`3.1`, `true`). */
+  read: string;
+  /** The key the value belongs to (`python-version`), or the enclosing key for list items; '' at the root. */
+  key: string;
   range: Range;
 }
 
@@ -195,9 +217,20 @@ export interface Workflow {
   concurrency: WorkflowConcurrency | null;
   env: Map<string, WorkflowEntry>;
   jobs: WorkflowJob[];
+  /** The top-level `jobs` key, when present. */
+  jobsKeyRange: Range | null;
   comments: WorkflowComment[];
   problems: WorkflowProblem[];
+  /** Plain scalars YAML readers disagree on or that do not read as written (see WorkflowValueTrap). */
+  valueTraps: WorkflowValueTrap[];
 }
+
+/**
+ * How many alias expansions a workflow may need before it counts as an alias bomb (a "billion
+ * laughs" document: nested aliases that expand exponentially). The `yaml` package stops its own
+ * conversion at this count; the model never expands aliases, it only follows each one it walks.
+ */
+export const MAX_ALIAS_COUNT = 100;
 
 /** Parses workflow YAML; never throws. Needs `initShellParser()` to have run (discovery does it). */
 export function parseWorkflow(path: string, text: string): Workflow {
@@ -213,13 +246,49 @@ export function parseWorkflow(path: string, text: string): Workflow {
     concurrency: null,
     env: new Map(),
     jobs: [],
+    jobsKeyRange: null,
     comments: [],
     problems: [],
+    valueTraps: [],
   };
-  const reader = new Reader(text, lineCounter, workflow.problems);
   // `uniqueKeys` stays on so duplicates are reported; the composer still keeps both pairs, and
   // the model uses the first one, as GitHub's own parser rejects the file anyway.
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  // One CST parse serves both the composer and the comment reader (`readComments`). What follows
+  // is `parseDocument` spelled out: it composes the first document and stops at the second, and
+  // the line counter sees the lines up to that point, as it did when the two parsed separately.
+  let composed = false;
+  const tokens: CST.Token[] = [];
+  const cst = new Parser((offset) => {
+    if (!composed) {
+      lineCounter.addNewLine(offset);
+    }
+  }).parse(text);
+  const composer = new Composer({ lineCounter, prettyErrors: false });
+  // Stepped by hand, not with for...of: when the composer stops early, closing this generator
+  // must not close the CST one, whose remaining tokens the comment reader still needs.
+  const recorded = function* (): Generator<CST.Token> {
+    for (let step = cst.next(); step.done !== true; step = cst.next()) {
+      tokens.push(step.value);
+      yield step.value;
+    }
+  };
+  let document: Document.Parsed | null = null;
+  for (const next of composer.compose(recorded(), true, text.length)) {
+    if (!document) {
+      document = next;
+    } else {
+      document.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+      break;
+    }
+  }
+  composed = true;
+  for (const token of cst) {
+    tokens.push(token);
+  }
+  if (!document) {
+    throw new Error('the yaml composer yields a document at the end of its input');
+  }
+  const reader = new Reader(text, lineCounter, workflow.problems, document);
   for (const error of document.errors) {
     // Errors found at the very end of the file (an unclosed bracket) point past the last line.
     const end = text.endsWith('\n') ? text.length - 1 : text.length;
@@ -235,7 +304,9 @@ export function parseWorkflow(path: string, text: string): Workflow {
       range: reader.range(start, Math.max(Math.min(error.pos[1], end), start)),
     });
   }
-  workflow.comments = readComments(text, lineCounter);
+  workflow.comments = readComments(tokens, lineCounter);
+  checkAliases(document, reader, workflow.problems);
+  workflow.valueTraps = readValueTraps(document, reader);
 
   const root = document.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) {
@@ -248,6 +319,15 @@ export function parseWorkflow(path: string, text: string): Workflow {
   }
 
   const top = reader.entries(root);
+  if (!top.has('on') && !top.has('jobs')) {
+    // A dependabot.yml, a list of settings or another tool's config put under .github/workflows.
+    workflow.problems.push({
+      kind: 'structure',
+      message: `file has neither "on" nor "jobs", so it is not a workflow (keys: ${[...top.keys()].slice(0, 5).map((key) => `"${key}"`).join(', ') || 'none'}); GitHub reports it as an invalid workflow`,
+      range: reader.nodeRange(root.items[0]?.key as YamlNode | undefined),
+    });
+    return workflow;
+  }
   workflow.name = reader.scalar(top.get('name')?.value);
   const on = top.get('on');
   if (on) {
@@ -267,6 +347,7 @@ export function parseWorkflow(path: string, text: string): Workflow {
   const defaultShell = reader.defaultShell(top.get('defaults')?.value);
 
   const jobs = top.get('jobs');
+  workflow.jobsKeyRange = jobs ? jobs.keyRange : null;
   if (!jobs) {
     workflow.problems.push({ kind: 'structure', message: 'workflow has no "jobs" section', range: reader.range(0, 0) });
   } else if (!isMap(jobs.value)) {
@@ -286,7 +367,7 @@ function errorMessage(message: string): string {
 }
 
 /** Comment tokens from the YAML CST (a `#` inside a block scalar is text, not a comment). */
-function readComments(text: string, lineCounter: LineCounter): WorkflowComment[] {
+function readComments(tokens: readonly CST.Token[], lineCounter: LineCounter): WorkflowComment[] {
   const comments: WorkflowComment[] = [];
   const seen = new Set<number>();
   const visit = (value: unknown): void => {
@@ -313,12 +394,8 @@ function readComments(text: string, lineCounter: LineCounter): WorkflowComment[]
       }
     }
   };
-  try {
-    for (const token of new Parser().parse(text)) {
-      visit(token);
-    }
-  } catch {
-    // The CST parser does not throw on malformed input; this only guards against surprises.
+  for (const token of tokens) {
+    visit(token);
   }
   return comments.sort((a, b) => a.line - b.line);
 }
@@ -335,11 +412,32 @@ const SHA_REF = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/;
 
 /** Reads nodes into the model, turning offsets into positions and odd shapes into problems. */
 class Reader {
+  /** Aliases followed so far; past MAX_ALIAS_COUNT * 10 the rest read as missing (the bomb is already reported). */
+  private aliasesFollowed = 0;
+
   constructor(
     private readonly text: string,
     private readonly lineCounter: LineCounter,
     private readonly problems: WorkflowProblem[],
+    private readonly document: Document,
   ) {}
+
+  /**
+   * The node an alias stands for (GitHub reads anchors and aliases since 2025-09-18, merge keys
+   * excepted). Each alias is followed where the model walks, never expanded as a whole, so the
+   * work stays linear in the file; the cap guards against documents built to make it otherwise.
+   */
+  deref(node: unknown): YamlNode | null {
+    let current = node;
+    for (let hops = 0; isAlias(current); hops++) {
+      this.aliasesFollowed += 1;
+      if (hops > 32 || this.aliasesFollowed > MAX_ALIAS_COUNT * 10) {
+        return null;
+      }
+      current = current.resolve(this.document) ?? null;
+    }
+    return (current as YamlNode | null | undefined) ?? null;
+  }
 
   position(offset: number): Position {
     const { line, col } = this.lineCounter.linePos(Math.max(0, Math.min(offset, this.text.length)));
@@ -364,7 +462,7 @@ class Reader {
       if (name === null || result.has(name)) {
         continue;
       }
-      result.set(name, { key, value: (pair.value as YamlNode | null) ?? null, keyRange: this.nodeRange(key) });
+      result.set(name, { key, value: this.deref(pair.value), keyRange: this.nodeRange(key) });
     }
     return result;
   }
@@ -394,7 +492,8 @@ class Reader {
   }
 
   /** A scalar node as a string value with its range; null for missing or non-scalar nodes. */
-  scalar(node: YamlNode | null | undefined): WorkflowValue | null {
+  scalar(input: YamlNode | null | undefined): WorkflowValue | null {
+    const node = this.deref(input);
     if (!node || !isScalar(node)) {
       return null;
     }
@@ -421,7 +520,7 @@ class Reader {
       return [];
     }
     if (isSeq(node)) {
-      return node.items.map((item) => this.scalar(item as YamlNode)).filter((item): item is WorkflowValue => item !== null);
+      return node.items.map((item) => this.scalar(this.deref(item))).filter((item): item is WorkflowValue => item !== null);
     }
     const one = this.scalar(node);
     return one && one.value !== '' ? [one] : [];
@@ -573,13 +672,13 @@ class Reader {
       this.problems.push({ kind: 'structure', message: `steps of job "${id}" are not a list`, range: steps.keyRange });
     } else if (steps && isSeq(steps.value)) {
       steps.value.items.forEach((item, index) => {
-        job.steps.push(this.step(item as YamlNode, index, id, shell));
+        job.steps.push(this.step(this.deref(item), index, id, shell));
       });
     }
     return job;
   }
 
-  step(node: YamlNode, index: number, jobId: string, jobShell: string): WorkflowStep {
+  step(node: YamlNode | null, index: number, jobId: string, jobShell: string): WorkflowStep {
     const step: WorkflowStep = {
       index,
       id: null,
@@ -594,7 +693,7 @@ class Reader {
       range: this.nodeRange(node),
       label: `step ${index + 1}`,
     };
-    if (!isMap(node)) {
+    if (!node || !isMap(node)) {
       this.problems.push({ kind: 'structure', message: `step ${index + 1} of job "${jobId}" is not a mapping`, range: this.nodeRange(node) });
       return step;
     }
@@ -648,7 +747,9 @@ class Reader {
 
 /**
  * A scalar as the workflow author wrote it: strings as decoded, other plain scalars by their source
- * text, since GitHub reads `python-version: 3.10` as "3.10" while YAML's number is 3.1.
+ * text. GitHub itself reads `python-version: 3.10` as the number 3.1 and passes "3.1" on
+ * (actions/setup-python#160, #482); the model keeps what the author meant, and `valueTraps` records
+ * the difference for `workflow/yaml-1.1-trap`.
  */
 function scalarText(node: Scalar): string {
   if (node.value === null || node.value === undefined) {
@@ -810,4 +911,81 @@ function decodeEscape(text: string, offset: number): { char: string; width: numb
 /** The trigger for `event`, if the workflow has it. */
 export function findTrigger(workflow: Workflow, event: string): WorkflowTrigger | undefined {
   return workflow.on?.events.find((trigger) => trigger.event === event);
+}
+
+/**
+ * Reports alias bombs and merge keys. The `yaml` package's own conversion counts alias expansions
+ * and gives up past `maxAliasCount`; running it once tells a billion-laughs document apart from a
+ * workflow that reuses a few anchors, in time linear in the file. Merge keys (`<<: *defaults`)
+ * are YAML 1.1 only and GitHub does not support them.
+ */
+function checkAliases(document: Document, reader: Reader, problems: WorkflowProblem[]): void {
+  let first: YamlNode | null = null;
+  let merge: YamlNode | null = null;
+  visit(document, {
+    Alias(_key, node) {
+      first ??= node as unknown as YamlNode;
+    },
+    Pair(_key, pair) {
+      const key = pair.key;
+      if (merge === null && isScalar(key) && key.value === '<<' && isAlias(pair.value)) {
+        merge = key as YamlNode;
+      }
+    },
+  });
+  if (merge !== null) {
+    problems.push({ kind: 'alias', message: 'merge key "<<" is not supported by GitHub Actions (anchors and aliases are, merge keys are not); repeat the keys instead', range: reader.nodeRange(merge) });
+  }
+  if (first === null) {
+    return;
+  }
+  try {
+    document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (/alias/i.test((error as Error).message)) {
+      problems.push({
+        kind: 'alias',
+        message: `aliases expand to more than ${MAX_ALIAS_COUNT} copies (a YAML alias bomb); GitHub rejects such a file, and baseimg reads it without expanding them`,
+        range: reader.nodeRange(first),
+      });
+    }
+  }
+}
+
+/** Where a plain number does not read back as written: `3.10` is 3.1, `010` is 10 (8 in YAML 1.1), `1e3` is 1000. */
+const NUMBER_TRAP = /^[-+]?(\d+\.\d*0|0\d+|\d+(\.\d+)?[eE][-+]?\d+)$/;
+/** Keys whose values GitHub uses as numbers, where `10.0` reading as 10 changes nothing. */
+const NUMERIC_KEYS = new Set(['timeout-minutes', 'max-parallel', 'retention-days', 'fetch-depth', 'compression-level', 'days-before-stale', 'days-before-close']);
+const BOOLEAN_TRAP = /^(yes|no|on|off|y|n)$/i;
+
+/** Plain scalars in value position that read as something else than written (see WorkflowValueTrap). */
+function readValueTraps(document: Document, reader: Reader): WorkflowValueTrap[] {
+  const traps: WorkflowValueTrap[] = [];
+  visit(document, {
+    Scalar(key, node, path) {
+      if (key === 'key' || node.type !== 'PLAIN') {
+        return;
+      }
+      const source = (node as Scalar & { source?: unknown }).source;
+      if (typeof source !== 'string') {
+        return;
+      }
+      // The key a value belongs to: the nearest Pair up the path (list items take their list's key).
+      let owner = '';
+      for (let i = path.length - 1; i >= 0; i--) {
+        const ancestor = path[i];
+        if (ancestor && typeof ancestor === 'object' && 'key' in ancestor && 'value' in ancestor && !isMap(ancestor) && !isSeq(ancestor)) {
+          const pairKey = (ancestor as Pair).key;
+          owner = isScalar(pairKey) ? String(pairKey.value) : '';
+          break;
+        }
+      }
+      if (typeof node.value === 'number' && NUMBER_TRAP.test(source) && String(node.value) !== source && !NUMERIC_KEYS.has(owner)) {
+        traps.push({ kind: 'number', source, read: String(node.value), key: owner, range: reader.nodeRange(node as YamlNode) });
+      } else if (typeof node.value === 'string' && BOOLEAN_TRAP.test(source)) {
+        traps.push({ kind: 'boolean', source, read: String(/^(yes|on|y)$/i.test(source)), key: owner, range: reader.nodeRange(node as YamlNode) });
+      }
+    },
+  });
+  return traps;
 }

@@ -24,7 +24,7 @@ export function renderJson(result: ReviewResult, options: { version: string }): 
       workflows: family.workflows,
       scripts: family.scripts,
     })),
-    tools: { shellcheck: result.tools.shellcheck?.version ?? null },
+    tools: { shellcheck: result.tools.shellcheck?.version ?? null, actionlint: result.tools.actionlint?.version ?? null },
     findings: result.findings.map((finding) => ({
       ruleId: finding.ruleId,
       severity: finding.severity,

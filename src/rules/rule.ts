@@ -28,7 +28,7 @@ export interface RuleMeta {
   /** The BuildKit build check this rule mirrors (`# check=skip=Name` turns it off for that file). */
   buildkitCheck?: string;
   /** External tool the rule needs. */
-  needs?: 'shellcheck';
+  needs?: 'shellcheck' | 'actionlint';
   /** True for rules the review engine reports itself (parse errors, suppressions); they have no hooks. */
   engine?: boolean;
 }

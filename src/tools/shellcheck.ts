@@ -1,11 +1,12 @@
 /**
- * ShellCheck adapter: checks script files in place and RUN bodies through temporary files, in as
- * few processes as there are cores, and maps every comment back to the Dockerfile or script line.
+ * ShellCheck adapter: checks script files in place and RUN and workflow `run:` bodies through
+ * temporary files, in as few processes as there are cores, and maps every comment back to the
+ * Dockerfile, script or workflow line.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism, homedir, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import type { Position, Range } from '../parse/locations.js';
 import type { PositionMap } from '../parse/shell.js';
 import type { Severity } from '../rules/finding.js';
@@ -18,11 +19,19 @@ export interface ShellUnit {
   file: string;
   /** For script files: checked in place (relative to `cwd`). For RUN bodies: the text to check. */
   text: string | null;
+  /**
+   * For script files that read no other file (no `source` or `.`): their text, which makes their
+   * result cacheable like a RUN body's. Left out for scripts that source others: the key could not
+   * see the sourced files.
+   */
+  content?: string;
   dialect: 'sh' | 'bash';
   /** Maps a position in `text` to the file (RUN bodies only). */
   map?: PositionMap;
-  /** Variables the Dockerfile declares (ARG/ENV in scope), so SC2154 is not raised for them. */
+  /** Variables the Dockerfile or workflow declares (ARG/ENV in scope, `env:`), so SC2154 is not raised for them. */
   declared?: string[];
+  /** Codes to disable for this body only, on top of those every text body gets. */
+  exclude?: string[];
   /** The lines of `file` the unit covers, to pair parse errors with their unit. */
   lines: { from: number; to: number };
 }
@@ -48,7 +57,8 @@ export interface ShellcheckOptions {
   /**
    * A folder for ShellCheck results of RUN bodies, keyed by everything that decides them (body,
    * shell, declared names, options, ShellCheck version); null or absent turns caching off.
-   * Script files are always checked afresh: they may `source` other files the key cannot see.
+   * Script files are cached only when they read no other file (`ShellUnit.content`), with the
+   * ShellCheck rc files that apply to them in the key.
    */
   cacheDir?: string | null;
 }
@@ -90,16 +100,29 @@ export async function start(units: readonly ShellUnit[], options: ShellcheckOpti
   const files: string[] = [];
   // Comments by the file ShellCheck saw (a temp file, a script, or `cache:<key>` for a cache hit).
   const results = new Map<string, ShellcheckComment[]>();
+  const rcTexts = new Map<string, Promise<string>>();
   for (const unit of units) {
     if (unit.text === null) {
+      let cacheKey: string | null = null;
+      if (options.cacheDir && unit.content !== undefined) {
+        const rc = await shellcheckRcText(resolve(options.cwd, dirname(unit.file)), rcTexts);
+        cacheKey = createHash('sha256').update(`${options.version ?? ''}\0${args.join(' ')}\0script\0${unit.file}\0${rc}\0${unit.content}`).digest('hex');
+        const hit = await readCache(options.cacheDir, cacheKey);
+        if (hit) {
+          const id = `cache:${cacheKey}`;
+          owners.set(id, { units: [unit], headerLines: 0, cacheKey: null });
+          results.set(id, hit);
+          continue;
+        }
+      }
       files.push(unit.file);
-      owners.set(unit.file, { units: [unit], headerLines: 0, cacheKey: null });
+      owners.set(unit.file, { units: [unit], headerLines: 0, cacheKey });
       continue;
     }
     const declared = (unit.declared ?? []).filter((name) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)).sort();
     // The directives come before any command, so they hold for the whole file.
     const header = [
-      `# shellcheck shell=${unit.dialect} disable=${RUN_BODY_EXCLUDES.join(',')}`,
+      `# shellcheck shell=${unit.dialect} disable=${[...RUN_BODY_EXCLUDES, ...(unit.exclude ?? [])].join(',')}`,
       declared.length > 0 ? `export ${declared.map((name) => `${name}=`).join(' ')}` : ':',
     ];
     const content = `${header.join('\n')}\n${unit.text}\n`;
@@ -164,6 +187,34 @@ export async function start(units: readonly ShellUnit[], options: ShellcheckOpti
 /** Checks every unit and waits for the findings. */
 export async function run(units: readonly ShellUnit[], options: ShellcheckOptions): Promise<ShellcheckFinding[]> {
   return (await start(units, options)).done;
+}
+
+/**
+ * The text of every ShellCheck rc file that applies to scripts in `dir`: ShellCheck reads the
+ * first `.shellcheckrc` or `shellcheckrc` in the script's folder or a parent, else the user's
+ * (~/.shellcheckrc, $XDG_CONFIG_HOME/shellcheckrc). Any of them changes the result, so all go into
+ * the cache key; reading a few more than ShellCheck would only costs a miss.
+ */
+async function shellcheckRcText(dir: string, memo: Map<string, Promise<string>>): Promise<string> {
+  const known = memo.get(dir);
+  if (known) {
+    return known;
+  }
+  const read = (async () => {
+    const here = await Promise.all(['.shellcheckrc', 'shellcheckrc'].map((name) => readFile(join(dir, name), 'utf8').catch(() => '')));
+    const parent = dirname(dir);
+    let rest: string;
+    if (parent !== dir) {
+      rest = await shellcheckRcText(parent, memo);
+    } else {
+      const home = homedir();
+      const xdg = process.env.XDG_CONFIG_HOME ?? join(home, '.config');
+      rest = (await Promise.all([join(home, '.shellcheckrc'), join(xdg, 'shellcheckrc')].map((path) => readFile(path, 'utf8').catch(() => '')))).join('\0');
+    }
+    return `${here.join('\0')}\0${rest}`;
+  })();
+  memo.set(dir, read);
+  return read;
 }
 
 async function readCache(folder: string, key: string): Promise<ShellcheckComment[] | null> {

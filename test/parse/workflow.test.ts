@@ -360,3 +360,96 @@ describe('parseWorkflow: never throws (property)', () => {
     );
   });
 });
+
+describe('parseWorkflow: hostile and non-workflow YAML', () => {
+  /** A "billion laughs" document: ten levels of nine aliases each (9^9 copies if expanded). */
+  function aliasBomb(): string {
+    let text = 'a0: &a0 [x, x, x, x, x, x, x, x, x]\n';
+    for (let level = 1; level < 10; level++) {
+      text += `a${level}: &a${level} [${Array.from({ length: 9 }, () => `*a${level - 1}`).join(', ')}]\n`;
+    }
+    return `${text}on: push\njobs:\n  build:\n    runs-on: *a9\n    env: *a9\n    steps: *a9\n`;
+  }
+
+  it('reports an alias bomb without expanding it', () => {
+    const workflow = parseWorkflow('w.yml', aliasBomb());
+    const bomb = workflow.problems.find((problem) => problem.kind === 'alias');
+    expect(bomb?.message).toMatch(/alias bomb/);
+    expect(bomb?.range.start.line).toBe(2);
+    // The job is still modelled; its steps are aliases of lists, not mappings.
+    expect(workflow.jobs.map((job) => job.id)).toEqual(['build']);
+  });
+
+  it('follows anchors and aliases GitHub accepts, and reports merge keys it does not', () => {
+    const text = [
+      'on: push',
+      'jobs:',
+      '  build:',
+      '    runs-on: ubuntu-24.04',
+      '    steps:',
+      '      - &checkout',
+      '        uses: actions/checkout@v7',
+      '      - *checkout',
+      '  test:',
+      '    <<: &defaults {runs-on: ubuntu-24.04}',
+      '    steps: []',
+    ].join('\n');
+    const workflow = parseWorkflow('w.yml', text);
+    expect(workflow.jobs[0]?.steps.map((step) => step.uses?.raw)).toEqual(['actions/checkout@v7', 'actions/checkout@v7']);
+    expect(workflow.problems.filter((problem) => problem.kind === 'alias')).toEqual([]);
+    const merged = parseWorkflow('w.yml', `x: &d {runs-on: ubuntu-24.04}\non: push\njobs:\n  test:\n    <<: *d\n    steps: []\n`);
+    expect(merged.problems.map((problem) => [problem.kind, problem.range.start.line])).toEqual([['alias', 5]]);
+  });
+
+  it.each([
+    ['an empty file', '', 'workflow file is empty', 1],
+    ['a comment-only file', '# nothing yet\n', 'workflow file is empty', 1],
+    ['a list', '- push\n- build\n', 'workflow is not a mapping of keys (name, on, jobs)', 1],
+    ['a dependabot-like file', 'version: 2\nupdates:\n  - package-ecosystem: github-actions\n', 'file has neither "on" nor "jobs", so it is not a workflow (keys: "version", "updates"); GitHub reports it as an invalid workflow', 1],
+  ])('reports %s as one structure problem', (_name, text, message, line) => {
+    const workflow = parseWorkflow('w.yml', text);
+    expect(workflow.problems.map((problem) => [problem.message, problem.range.start.line])).toEqual([[message, line]]);
+  });
+
+  it('records plain values that read differently than written, with their keys', () => {
+    const text = [
+      'on: push',
+      'jobs:',
+      '  test:',
+      '    timeout-minutes: 30.0',
+      '    strategy:',
+      '      matrix:',
+      '        python: [3.9, 3.10, "3.11"]',
+      '    steps:',
+      '      - uses: actions/setup-python@v6',
+      '        with:',
+      '          python-version: 3.10',
+      '          allow-prereleases: yes',
+      '          cache: pip',
+      '          node: 010',
+      '          on: off',
+    ].join('\n');
+    const workflow = parseWorkflow('w.yml', text);
+    expect(workflow.valueTraps.map((trap) => [trap.kind, trap.key, trap.source, trap.read, trap.range.start.line])).toEqual([
+      ['number', 'python', '3.10', '3.1', 7],
+      ['number', 'python-version', '3.10', '3.1', 11],
+      ['boolean', 'allow-prereleases', 'yes', 'true', 12],
+      ['number', 'node', '010', '10', 14],
+      ['boolean', 'on', 'off', 'false', 15],
+    ]);
+    // The model keeps what the author wrote.
+    expect(workflow.jobs[0]?.steps[0]?.with.get('python-version')?.value).toBe('3.10');
+  });
+
+  it('models any unicode text without throwing (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (text) => {
+        const workflow = parseWorkflow('w.yml', text);
+        for (const problem of workflow.problems) {
+          expect(problem.range.start.line).toBeGreaterThanOrEqual(1);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

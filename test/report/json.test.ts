@@ -25,7 +25,7 @@ describe('renderJson', () => {
     expect(document.tool).toEqual({ name: 'baseimg', version: '1.2.3' });
     expect(document.summary).toEqual({ findings: 3, errors: 1, warnings: 1, info: 1 });
     expect(document.scope).toEqual({ dockerfiles: 2, scripts: 1, workflows: 1, requirements: 1 });
-    expect(document.tools).toEqual({ shellcheck: '0.10.0' });
+    expect(document.tools).toEqual({ shellcheck: '0.10.0', actionlint: null });
   });
 
   it('maps families with "." for the repository root context', () => {
@@ -100,7 +100,7 @@ describe('renderJson', () => {
     const result = sampleResult([]);
     result.tools = { shellcheck: null };
     const empty = parse(renderJson(result, { version: '0.0.0' }));
-    expect(empty.tools).toEqual({ shellcheck: null });
+    expect(empty.tools).toEqual({ shellcheck: null, actionlint: null });
     expect(empty.findings).toEqual([]);
     expect(empty.summary).toEqual({ findings: 0, errors: 0, warnings: 0, info: 0 });
   });

@@ -8,7 +8,7 @@ export function fixtureCases(folder: string): { name: string; kind: 'bad' | 'goo
     return [];
   }
   return readdirSync(folder)
-    .filter((name) => /^(bad|good)/.test(name) && !/\.(expected|config\.json)$/.test(name) && !/\.fixed\./.test(name))
+    .filter((name) => /^(bad|good)/.test(name) && !/\.(expected|config\.json)$/.test(name) && !/\.fixed(\.|$)/.test(name))
     .sort()
     .map((name) => ({ name, kind: name.startsWith('bad') ? 'bad' : 'good', path: join(folder, name) }));
 }

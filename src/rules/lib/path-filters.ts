@@ -35,19 +35,26 @@ export function toPicomatch(pattern: string): string {
 }
 
 /** The last matching pattern decides: true when it is a positive one. */
-function lastMatchIsPositive(patterns: readonly string[], path: string): boolean {
-  let matched = false;
+function lastMatchIsPositive(patterns: readonly string[]): (path: string) => boolean {
+  // Compiled once per filter: a rule asks the same filter about every file of a build context.
+  const compiled: { negated: boolean; matches: (path: string) => boolean }[] = [];
   for (const raw of patterns) {
     const negated = raw.startsWith('!');
     const pattern = negated ? raw.slice(1) : raw;
     if (pattern.startsWith('./') || pattern === '') {
       continue;
     }
-    if (picomatch(toPicomatch(pattern), { dot: true })(path)) {
-      matched = !negated;
-    }
+    compiled.push({ negated, matches: picomatch(toPicomatch(pattern), { dot: true }) });
   }
-  return matched;
+  return (path) => {
+    let matched = false;
+    for (const { negated, matches } of compiled) {
+      if (matches(path)) {
+        matched = !negated;
+      }
+    }
+    return matched;
+  };
 }
 
 /**
@@ -56,12 +63,12 @@ function lastMatchIsPositive(patterns: readonly string[], path: string): boolean
  */
 export function pathFilter(trigger: WorkflowTrigger): CompiledPathFilter | null {
   if (trigger.paths) {
-    const patterns = trigger.paths.patterns.map((pattern) => pattern.value);
-    return { key: 'paths', filter: trigger.paths, includes: (path) => lastMatchIsPositive(patterns, path) };
+    const includes = lastMatchIsPositive(trigger.paths.patterns.map((pattern) => pattern.value));
+    return { key: 'paths', filter: trigger.paths, includes };
   }
   if (trigger.pathsIgnore) {
-    const patterns = trigger.pathsIgnore.patterns.map((pattern) => pattern.value);
-    return { key: 'paths-ignore', filter: trigger.pathsIgnore, includes: (path) => !lastMatchIsPositive(patterns, path) };
+    const excludes = lastMatchIsPositive(trigger.pathsIgnore.patterns.map((pattern) => pattern.value));
+    return { key: 'paths-ignore', filter: trigger.pathsIgnore, includes: (path) => !excludes(path) };
   }
   return null;
 }

@@ -6,7 +6,7 @@
 // or a new buildx release then fails or changes every build at once, so the workflow should check
 // the builder before building and say what happens when Build Cloud is unavailable
 // (research/anchors-actions-buildx.md, rule J6 and "Docker Build Cloud / cloud driver").
-import { hasFlag, invocations } from '../../parse/shell-query.js';
+import { argsWithoutFlags, hasFlag, invocations } from '../../parse/shell-query.js';
 import type { WorkflowJob, WorkflowStep } from '../../parse/workflow.js';
 import { quote } from '../lib/helpers.js';
 import { usesAction } from '../../repo/workflow-builds.js';
@@ -67,12 +67,23 @@ export const cloudBuilderNotReady = defineRule({
   },
 });
 
-/** docker/login-action, or a `docker login` in a run step. */
+// Build Cloud authenticates with the Docker account, so only a Docker Hub login counts; a login to
+// GHCR or ECR before setup-buildx does not connect the cloud builder.
+const DOCKER_HUB = /^(|docker\.io|index\.docker\.io|registry-1\.docker\.io|https?:\/\/index\.docker\.io\/v1\/?)$/;
+
+/** docker/login-action to Docker Hub, or a `docker login` (to Docker Hub) in a run step. */
 function isRegistryLogin(step: WorkflowStep): boolean {
   if (usesAction(step, 'docker/login-action')) {
-    return true;
+    const registry = step.with.get('registry')?.value.trim() ?? '';
+    return registry.includes('${{') || DOCKER_HUB.test(registry);
   }
-  return invocations(step.run?.shell ?? null).some((call) => call.program === 'docker' && call.args[0]?.value === 'login');
+  return invocations(step.run?.shell ?? null).some((call) => {
+    if (call.program !== 'docker' || call.args[0]?.value !== 'login') {
+      return false;
+    }
+    const server = argsWithoutFlags(call.args.slice(1), ['-u', '--username', '-p', '--password'])[0];
+    return server === undefined || server.value === null || DOCKER_HUB.test(server.value);
+  });
 }
 
 /**

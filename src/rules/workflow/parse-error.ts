@@ -1,8 +1,10 @@
 // Why: a workflow GitHub cannot parse does not run at all, and every other workflow rule can only
 // see the part the parser recovered. The problems come from the workflow model (src/parse/workflow.ts):
 // YAML syntax errors, duplicate keys (GitHub rejects them; YAML parsers that keep the last one
-// silently drop a job), the YAML 1.1 `on:` trap, and shapes the model cannot use (actionlint's
-// `syntax-check` kind covers the same ground).
+// silently drop a job), the YAML 1.1 `on:` trap, alias bombs and merge keys, empty files, YAML
+// under .github/workflows that is not a workflow (a dependabot.yml, a list), and shapes the model
+// cannot use (actionlint's `syntax-check` kind covers the same ground). Values that parse but read
+// differently than written (`3.10`) are workflow/yaml-1-1-trap's.
 import { defineRule } from '../rule.js';
 
 export const parseError = defineRule({

@@ -11,6 +11,7 @@ import type { Repo } from '../../repo/repo.js';
 import { contextSourcePath, filesUnder, globMatches, isGlob, relativeToContext } from '../lib/build-context.js';
 import { quote } from '../lib/helpers.js';
 import { pathFilter } from '../lib/path-filters.js';
+import { appendPathsEdit, enabledWorkflowPath } from '../lib/workflow-edits.js';
 import { scriptsRun, workflowImageBuilds } from '../../repo/workflow-builds.js';
 import { defineRule } from '../rule.js';
 
@@ -31,10 +32,11 @@ export const triggerPathsMissBuildInputs = defineRule({
   meta: {
     title: 'Workflow path filter misses files the image build reads',
     severity: 'error',
+    fixable: 'safe',
     rationale:
       'A path-filtered build workflow only rebuilds the image when a matching file changes. Base-image Dockerfiles routinely COPY entrypoints and install scripts from shared folders and are built with the repository root as context, so a filter that names only the image folder lets changes to those scripts, to the .dockerignore, to scripts the workflow runs or to the workflow itself land without a rebuild: the published CUDA/PyTorch image no longer matches its source, and nobody notices until a container behaves like an old commit.',
     remediation:
-      'Add every build input to on.<event>.paths (folder patterns such as "scripts/**" keep the list short), including the workflow file and the scripts it runs; or drop the filter and let a job-level `if:` decide.',
+      'Add every build input to on.<event>.paths (folder patterns such as "scripts/**" keep the list short), including the workflow file and the scripts it runs; or drop the filter and let a job-level `if:` decide. `baseimg fix` appends the missing patterns to each `paths:` list in the list\'s own style; a wider filter only runs the workflow on more changes, so the fix is safe.',
   },
   hooks: {
     workflow(file, ctx) {
@@ -43,7 +45,9 @@ export const triggerPathsMissBuildInputs = defineRule({
       if (builds.length === 0) {
         return;
       }
-      const inputs = collectInputs(workflow, ctx.repo, builds);
+      // A paused workflow (`ci.yaml.paused`) is judged by the name it runs under once re-enabled,
+      // so the filter names that file and the fix stays right after the rename.
+      const inputs = collectInputs(workflow, ctx.repo, builds, file.disabled ? enabledWorkflowPath(workflow.path) : workflow.path);
       for (const event of FILTERED_EVENTS) {
         const trigger = findTrigger(workflow, event);
         const filter = trigger ? pathFilter(trigger) : null;
@@ -66,7 +70,7 @@ export const triggerPathsMissBuildInputs = defineRule({
             }
           }
           for (const path of uncovered) {
-            suggestions.add(suggestPattern(path, workflow.path));
+            suggestions.add(suggestPattern(path, file.disabled ? enabledWorkflowPath(workflow.path) : workflow.path));
           }
         }
         if (missed.length === 0) {
@@ -76,9 +80,11 @@ export const triggerPathsMissBuildInputs = defineRule({
         const add = filter.key === 'paths'
           ? `add ${[...suggestions].map(quote).join(', ')} to on.${event}.paths`
           : `remove the on.${event}.paths-ignore patterns that match them`;
+        const edit = filter.key === 'paths' ? appendPathsEdit(workflow.path, workflow.text, event, [...suggestions]) : null;
         ctx.report({
           at: filter.filter.range,
           message: `${event} ${filter.key} filter ${verb} build inputs: ${missed.join(', ')}; ${add}`,
+          ...(edit ? { fix: { description: `add ${[...suggestions].map(quote).join(', ')} to on.${event}.paths`, safety: 'safe' as const, edits: [edit] } } : {}),
         });
       }
     },
@@ -90,7 +96,7 @@ export const triggerPathsMissBuildInputs = defineRule({
  * mount from the context (expanded to the files present and not excluded by .dockerignore), the
  * .dockerignore, bake files, then the scripts the workflow runs and the workflow file itself.
  */
-function collectInputs(workflow: Workflow, repo: Repo, builds: ReturnType<typeof workflowImageBuilds>): BuildInput[] {
+function collectInputs(workflow: Workflow, repo: Repo, builds: ReturnType<typeof workflowImageBuilds>, workflowPath: string): BuildInput[] {
   const inputs: BuildInput[] = [];
   const seen = new Set<string>();
   const add = (label: string, files: string[]): void => {
@@ -146,7 +152,7 @@ function collectInputs(workflow: Workflow, repo: Repo, builds: ReturnType<typeof
   for (const run of scriptsRun(workflow, repo)) {
     add(run.path, [run.path]);
   }
-  add(workflow.path, [workflow.path]);
+  add(workflowPath, [workflowPath]);
   return inputs;
 }
 

@@ -49,6 +49,19 @@ describe('workflow/cloud-builder-not-ready', () => {
     expect(await messages(steps, fallbackJob)).toEqual([]);
   });
 
+  it.each([
+    ['a GHCR login', ['      - uses: docker/login-action@v4', '        with:', '          registry: ghcr.io', '          username: u', '          password: p']],
+    ['a docker login to another registry', ['      - run: echo "$T" | docker login ghcr.io -u u --password-stdin']],
+  ])('does not count %s as the Docker login', async (_name, login) => {
+    const [message] = await messages([...login, ...CLOUD('v0.30.1'), ...INSPECT, ...FALLBACK]);
+    expect(message).toBe('cloud builder "org/builder" is set up without a docker/login-action step before it (Build Cloud needs a Docker login)');
+  });
+
+  it('counts a Docker Hub login given as docker.io', async () => {
+    const login = ['      - uses: docker/login-action@v4', '        with:', '          registry: docker.io', '          username: u', '          password: p'];
+    expect(await messages([...login, ...CLOUD('v0.30.1'), ...INSPECT, ...FALLBACK])).toEqual([]);
+  });
+
   it('ignores other drivers', async () => {
     expect(await messages(['      - uses: docker/setup-buildx-action@v4', '        with:', '          driver: docker-container'])).toEqual([]);
   });

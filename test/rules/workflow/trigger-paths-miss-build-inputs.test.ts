@@ -74,3 +74,42 @@ describe('workflow/trigger-paths-miss-build-inputs', () => {
     expect(await messages({ ...FILES, '.github/workflows/b.yml': workflow(on, '      - run: make test\n') })).toEqual([]);
   });
 });
+
+describe('workflow/trigger-paths-miss-build-inputs fix', () => {
+  async function fixed(files: Record<string, string>, path: string): Promise<{ text: string; newPath: string | undefined }> {
+    const { tempRepo } = await import('../../helpers.js');
+    const { planFixes } = await import('../../../src/fix/plan.js');
+    const repo = await tempRepo(files);
+    try {
+      const plan = await planFixes({ path: repo.root, rules: [triggerPathsMissBuildInputs], today: '2026-11-29' });
+      const change = plan.changes.find((entry) => entry.path === path);
+      return { text: change?.after ?? files[path] ?? '', newPath: change?.newPath };
+    } finally {
+      await repo.cleanup();
+    }
+  }
+
+  it('appends to a flow list in its quoting, and to each event separately', async () => {
+    const on = "  push:\n    paths: [\"img/**\", \"app/**\"] # image inputs\n  pull_request:\n    paths:\n      - img/**\n      - app/**\n      - .github/workflows/b.yml";
+    const { text } = await fixed({ ...FILES, '.github/workflows/b.yml': workflow(on, BUILD) }, '.github/workflows/b.yml');
+    expect(text).toBe(workflow(
+      "  push:\n    paths: [\"img/**\", \"app/**\", \"scripts/**\", \".github/workflows/b.yml\"] # image inputs\n  pull_request:\n    paths:\n      - img/**\n      - app/**\n      - .github/workflows/b.yml\n      - scripts/**",
+      BUILD,
+    ));
+  });
+
+  it('names a paused workflow by the file it runs as once re-enabled', async () => {
+    const on = "  push:\n    paths:\n      - 'img/**'\n      - 'app/**'\n      - 'scripts/**'";
+    const files = { ...FILES, '.github/workflows/b.yaml.paused': workflow(on, BUILD) };
+    expect(await messages(files)).toEqual(['4: push paths filter does not cover build inputs: .github/workflows/b.yaml; add ".github/workflows/b.yaml" to on.push.paths']);
+    const { text } = await fixed(files, '.github/workflows/b.yaml.paused');
+    expect(text).toContain("      - 'scripts/**'\n      - '.github/workflows/b.yaml'\njobs:");
+  });
+
+  it('leaves paths-ignore filters to a person', async () => {
+    const on = "  push:\n    paths-ignore:\n      - 'scripts/**'";
+    const files = { ...FILES, '.github/workflows/b.yml': workflow(on, BUILD) };
+    expect(await messages(files)).toHaveLength(1);
+    expect((await fixed(files, '.github/workflows/b.yml')).text).toBe(files['.github/workflows/b.yml']);
+  });
+});
