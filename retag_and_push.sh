@@ -51,6 +51,10 @@ run() {
 if [[ ${DRY_RUN} != 1 ]]; then
   command -v docker >/dev/null || { echo "error: docker is not installed" >&2; exit 1; }
   docker buildx version >/dev/null 2>&1 || { echo "error: the docker buildx plugin is missing" >&2; exit 1; }
+  # Tagging registry-side pushes manifests, so it needs the credentials that `docker login` (or
+  # docker/login-action in CI) writes to the Docker config; without them every attempt fails.
+  [[ -s ${DOCKER_CONFIG:-${HOME}/.docker}/config.json ]] \
+    || { echo "error: no Docker credentials in ${DOCKER_CONFIG:-${HOME}/.docker}/config.json; run 'docker login' first" >&2; exit 1; }
 fi
 
 # One tag, with bounded retries for transient failures (registry 5xx, resets, timeouts).

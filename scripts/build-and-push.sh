@@ -83,6 +83,20 @@ run() {
   printf '\n'
   [[ ${DRY_RUN} == 1 ]] || "$@"
 }
+# A pushing bake that fails half-way (registry 5xx, connection reset) is run again: BuildKit's
+# cache turns the rerun into a push of what is missing, not a rebuild. Three attempts, with a
+# growing pause between them.
+retry() {
+  local attempt
+  for attempt in 1 2 3; do
+    "$@" && return 0
+    if ((attempt < 3)); then
+      log "attempt ${attempt} failed; retrying in $((attempt * 20)) s"
+      sleep $((attempt * 20))
+    fi
+  done
+  return 1
+}
 
 if [[ -z ${VCS_REF:-} ]] && git rev-parse --git-dir >/dev/null 2>&1; then
   VCS_REF=$(git rev-parse HEAD)
@@ -141,7 +155,7 @@ fi
 bake+=("${TARGET}")
 cache_export=false
 [[ ${PUSH} != 1 ]] || cache_export=true
-run env IMAGE_REPO="${IMAGE_REPO}" "${TAG_VARIABLE}=${IMAGE_TAG}" VCS_REF="${VCS_REF}" \
+retry run env IMAGE_REPO="${IMAGE_REPO}" "${TAG_VARIABLE}=${IMAGE_TAG}" VCS_REF="${VCS_REF}" \
   BUILD_DATE="${BUILD_DATE}" CACHE_BACKEND="${CACHE_BACKEND}" CACHE_EXPORT="${cache_export}" \
   "${bake[@]}"
 

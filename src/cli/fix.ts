@@ -36,6 +36,7 @@ export async function fixCommand(argv: readonly string[], io: Io): Promise<numbe
       ...(change.newPath !== undefined ? { newPath: change.newPath } : {}),
       before: change.before,
       after: change.after,
+      ...(change.created ? { created: true } : {}),
     }))));
     io.stderr(`baseimg: ${count(plan.applied.length, 'fix', 'fixes')} pending in ${count(plan.changes.length, 'file', 'files')}; run with --write to apply${hint}\n`);
     return 1;
@@ -54,7 +55,7 @@ export async function fixCommand(argv: readonly string[], io: Io): Promise<numbe
 function summaryLine(change: FileChange): string {
   const rules = [...new Set(change.fixes.map((fix) => fix.ruleId))].sort();
   const target = change.newPath !== undefined && change.newPath !== change.path ? `${change.path} -> ${change.newPath}` : change.path;
-  return `fixed ${target}: ${count(change.fixes.length, 'fix', 'fixes')}${rules.length > 0 ? ` (${rules.join(', ')})` : ''}`;
+  return `${change.created ? 'created' : 'fixed'} ${target}: ${count(change.fixes.length, 'fix', 'fixes')}${rules.length > 0 ? ` (${rules.join(', ')})` : ''}`;
 }
 
 function unsafeHint(plan: FixPlan): string {

@@ -15,11 +15,19 @@ export interface DiffInput {
   newPath?: string;
   before: string;
   after: string;
+  /** True for a new file: the diff is against /dev/null, as git shows an added file. */
+  created?: boolean;
 }
 
 /** The unified diff of one file; empty when nothing changes. */
 export function unifiedDiff(input: DiffInput): string {
   const newPath = input.newPath ?? input.path;
+  if (input.created) {
+    return createTwoFilesPatch('/dev/null', `b/${newPath}`, '', input.after, undefined, undefined, {
+      context: DIFF_CONTEXT,
+      headerOptions: FILE_HEADERS_ONLY,
+    });
+  }
   if (input.before === input.after && newPath === input.path) {
     return '';
   }

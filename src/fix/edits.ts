@@ -3,7 +3,7 @@
  * overlaps (the later fix waits for the next round, as ESLint's source-code-fixer does), and apply
  * the accepted edits to file text. Pure: no I/O, so every case is a table test.
  */
-import type { FileRename, Finding, Fix, TextEdit } from '../rules/finding.js';
+import type { FileCreation, FileRename, Finding, Fix, TextEdit } from '../rules/finding.js';
 
 /** A fix together with the finding that carried it. */
 export interface CandidateFix {
@@ -19,6 +19,8 @@ export interface FixSelection {
   /** Per file, the accepted edits sorted by offset (identical duplicates removed). */
   edits: Map<string, TextEdit[]>;
   renames: FileRename[];
+  /** New files, in path order. */
+  creates: FileCreation[];
   /** Fixes that overlapped an accepted one; the next round's review offers them again. */
   deferred: CandidateFix[];
 }
@@ -31,7 +33,7 @@ export function collectFixes(findings: readonly Finding[], options: { unsafe?: b
     if (!fix || (fix.safety === 'unsafe' && !options.unsafe)) {
       continue;
     }
-    if (fix.edits.length === 0 && (fix.renames ?? []).length === 0) {
+    if (fix.edits.length === 0 && (fix.renames ?? []).length === 0 && (fix.creates ?? []).length === 0) {
       continue;
     }
     fixes.push({ ruleId: finding.ruleId, file: finding.file, line: finding.range.start.line, fix });
@@ -53,16 +55,21 @@ export function selectFixes(fixes: readonly CandidateFix[], planned: readonly Fi
   const accepted: CandidateFix[] = [];
   const deferred: CandidateFix[] = [];
   const renamed = new Map<string, string>(planned.map((rename) => [rename.from, rename.to]));
+  const created = new Map<string, string>();
   for (const candidate of ordered) {
     const fresh = candidate.fix.edits.filter((edit) => !(edits.get(edit.file) ?? []).some((other) => sameEdit(edit, other)));
     const freshRenames = (candidate.fix.renames ?? []).filter((rename) => renamed.get(rename.from) !== rename.to);
-    const conflict = fresh.some((edit) => (edits.get(edit.file) ?? []).some((other) => overlaps(edit, other)))
-      || freshRenames.some((rename) => renamed.has(rename.from) || [...renamed.values()].includes(rename.to));
+    const freshCreates = (candidate.fix.creates ?? []).filter((creation) => created.get(creation.file) !== creation.text);
+    // Two different texts for one new file, or edits to a file created in this round (their offsets
+    // refer to a text that does not exist yet), wait for the next round.
+    const conflict = fresh.some((edit) => (edits.get(edit.file) ?? []).some((other) => overlaps(edit, other)) || created.has(edit.file))
+      || freshRenames.some((rename) => renamed.has(rename.from) || [...renamed.values()].includes(rename.to))
+      || freshCreates.some((creation) => created.has(creation.file) || edits.has(creation.file) || renamed.has(creation.file) || [...renamed.values()].includes(creation.file));
     if (conflict) {
       deferred.push(candidate);
       continue;
     }
-    if (fresh.length === 0 && freshRenames.length === 0) {
+    if (fresh.length === 0 && freshRenames.length === 0 && freshCreates.length === 0) {
       // Everything this fix asks for is already planned.
       continue;
     }
@@ -75,12 +82,16 @@ export function selectFixes(fixes: readonly CandidateFix[], planned: readonly Fi
       renamed.set(rename.from, rename.to);
       renames.push(rename);
     }
+    for (const creation of freshCreates) {
+      created.set(creation.file, creation.text);
+    }
     accepted.push(candidate);
   }
   for (const list of edits.values()) {
     list.sort(compareEdits);
   }
-  return { accepted, edits, renames, deferred };
+  const creates = [...created].sort(([a], [b]) => compareText(a, b)).map(([file, text]) => ({ file, text }));
+  return { accepted, edits, renames, creates, deferred };
 }
 
 /**
@@ -134,7 +145,11 @@ function compareEdits(a: TextEdit, b: TextEdit): number {
 }
 
 function compareCandidates(a: CandidateFix, b: CandidateFix): number {
-  const first = (candidate: CandidateFix): TextEdit | undefined => [...candidate.fix.edits].sort(compareEdits)[0];
+  // A creation orders like an insertion at the start of the new file.
+  const first = (candidate: CandidateFix): TextEdit | undefined => [
+    ...candidate.fix.edits,
+    ...(candidate.fix.creates ?? []).map((creation) => ({ file: creation.file, start: 0, end: 0, newText: creation.text })),
+  ].sort(compareEdits)[0];
   const edit = { a: first(a), b: first(b) };
   return compareText(edit.a?.file ?? a.file, edit.b?.file ?? b.file)
     || (edit.a?.start ?? -1) - (edit.b?.start ?? -1)

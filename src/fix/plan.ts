@@ -4,8 +4,9 @@
  * fixes that waited behind an overlapping one are applied too and running `fix` on the result
  * changes nothing. Nothing is written; `writeFixPlan` does that.
  */
+import { lstat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { InternalError } from '../errors.js';
+import { InputError, InternalError } from '../errors.js';
 import { review, type ReviewOptions } from '../review.js';
 import type { FileRename, Finding } from '../rules/finding.js';
 import type { Rule } from '../rules/rule.js';
@@ -38,6 +39,8 @@ export interface AppliedFix {
   file: string;
   line: number;
   round: number;
+  /** Files the fix creates. */
+  creates: string[];
 }
 
 /** One file the plan changes. */
@@ -64,7 +67,7 @@ export interface FixPlan {
 /** Plans the fixes for a repository; reads files, writes nothing. */
 export async function planFixes(options: FixOptions): Promise<FixPlan> {
   const root = resolve(options.path);
-  const files = new Map<string, { before: string; after: string; bom: boolean; eol: '\n' | '\r\n' }>();
+  const files = new Map<string, { before: string; after: string; bom: boolean; eol: '\n' | '\r\n'; created?: boolean }>();
   const overlay = new Map<string, string>();
   const renames: FileRename[] = [];
   const applied: AppliedFix[] = [];
@@ -111,9 +114,25 @@ export async function planFixes(options: FixOptions): Promise<FixPlan> {
         overlay.set(file, next);
       }
     }
+    for (const creation of selection.creates) {
+      if (files.has(creation.file) || await exists(await resolveInsideRoot(root, creation.file))) {
+        throw new InputError(`refusing to create ${creation.file}: it already exists`, creation.file);
+      }
+      files.set(creation.file, { before: '', after: creation.text, bom: false, eol: '\n', created: true });
+      overlay.set(creation.file, creation.text);
+      changed = true;
+    }
     renames.push(...selection.renames);
     for (const candidate of selection.accepted) {
-      applied.push({ ruleId: candidate.ruleId, description: candidate.fix.description, safety: candidate.fix.safety, file: candidate.file, line: candidate.line, round: rounds });
+      applied.push({
+        ruleId: candidate.ruleId,
+        description: candidate.fix.description,
+        safety: candidate.fix.safety,
+        file: candidate.file,
+        line: candidate.line,
+        round: rounds,
+        creates: (candidate.fix.creates ?? []).map((creation) => creation.file),
+      });
     }
     if (!changed) {
       // Only fixes that change nothing were offered (e.g. edits equal to the text they replace).
@@ -140,7 +159,9 @@ export async function planFixes(options: FixOptions): Promise<FixPlan> {
       before: entry.before,
       after: entry.after,
       bom: entry.bom,
-      fixes: applied.filter((fix) => fix.file === path),
+      ...(entry.created ? { created: true } : {}),
+      // A created file's fixes are those of the findings that asked for it, wherever they point.
+      fixes: applied.filter((fix) => fix.file === path || (entry.created === true && fix.creates.includes(path))),
     });
   }
   return {
@@ -157,4 +178,8 @@ export async function planFixes(options: FixOptions): Promise<FixPlan> {
 /** Writes a plan's changes (atomically, inside the root only). */
 export async function writeFixPlan(plan: FixPlan): Promise<void> {
   await writeChanges(plan.root, plan.changes);
+}
+
+async function exists(absolute: string): Promise<boolean> {
+  return lstat(absolute).then(() => true, () => false);
 }

@@ -5,7 +5,7 @@
  * the UTF-8 BOM and the line ends, and refuses any path that resolves outside the repository root.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { InputError } from '../errors.js';
 import { decodeText } from '../repo/discover.js';
@@ -25,6 +25,8 @@ export interface FileWrite {
   after: string;
   /** Whether the file on disk starts with a UTF-8 BOM, which is written back. */
   bom: boolean;
+  /** True for a file a fix creates (`before` is empty); writing refuses to replace one that exists. */
+  created?: boolean;
 }
 
 /**
@@ -95,6 +97,38 @@ export async function writeFileAtomic(absolute: string, text: string): Promise<v
   await syncFolder(dirname(absolute));
 }
 
+/**
+ * Creates a new file at `absolute` with `text`, atomically and without replacing anything: the
+ * text goes to a temp file in the same folder first, which is then hard-linked to the final name.
+ * link(2) fails with EEXIST when the name exists, so a file that appeared since planning is never
+ * overwritten (rename(2) would replace it silently); the temp name is removed afterwards.
+ */
+export async function createFileAtomic(absolute: string, text: string): Promise<void> {
+  await mkdir(dirname(absolute), { recursive: true });
+  const temp = join(dirname(absolute), `.${basename(absolute)}.baseimg-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  let handle;
+  try {
+    // 0o666 filtered by the umask, as any editor or `touch` would create it.
+    handle = await open(temp, 'wx', 0o666);
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    try {
+      await link(temp, absolute);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new InputError(`refusing to create ${basename(absolute)}: it already exists`, absolute);
+      }
+      throw error;
+    }
+  } finally {
+    await handle?.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+  }
+  await syncFolder(dirname(absolute));
+}
+
 /** Moves `from` to `to` (both relative to `root`), refusing to replace a file that exists. */
 export async function renameInsideRoot(root: string, from: string, to: string): Promise<void> {
   const source = await resolveInsideRoot(root, from);
@@ -121,6 +155,13 @@ export async function writeChanges(root: string, changes: readonly FileWrite[]):
     if (change.newPath !== undefined) {
       await resolveInsideRoot(root, change.newPath);
     }
+    if (change.created) {
+      if (await lstat(absolute).then(() => true, () => false)) {
+        throw new InputError(`refusing to create ${change.path}: it already exists`, change.path);
+      }
+      targets.push({ change, absolute });
+      continue;
+    }
     const current = await readText(absolute, change.path);
     if (current.text !== change.before || current.bom !== change.bom) {
       throw new InputError('file changed on disk since the fixes were planned; run baseimg fix again', change.path);
@@ -128,6 +169,10 @@ export async function writeChanges(root: string, changes: readonly FileWrite[]):
     targets.push({ change, absolute });
   }
   for (const { change, absolute } of targets) {
+    if (change.created) {
+      await createFileAtomic(absolute, change.after);
+      continue;
+    }
     if (change.after !== change.before) {
       await writeFileAtomic(absolute, (change.bom ? BOM : '') + change.after);
     }

@@ -66,6 +66,49 @@ export interface ShellSyntaxError {
   range: Range;
 }
 
+/** A variable assignment anywhere in the body (`X=1`, `local x=1`, `arr=(a b)`, `arr+=(c)`). */
+export interface ShellVariableAssignment {
+  name: string;
+  /** True for `+=`. */
+  append: boolean;
+  /** The elements of an array value (`arr=(a b)`), null for a scalar value. */
+  array: ShellWord[] | null;
+  range: Range;
+}
+
+/** A parameter expansion (`$X`, `${X:-default}`, `"${arr[@]}"`). */
+export interface ShellExpansion {
+  name: string;
+  /** The operator of `${X<op>word}` (`:-`, `-`, `:=`, `=`, `:+`, `+`, `:?`, `?`), null without one. */
+  operator: string | null;
+  /** The subscript of `${arr[@]}` (`@`, `*`, `0`), null without one. */
+  subscript: string | null;
+  range: Range;
+}
+
+/** A function definition (`f() { ...; }`, `function f { ...; }`). */
+export interface ShellFunction {
+  name: string;
+  range: Range;
+  body: Range;
+}
+
+/** One `pattern|pattern) ... ;;` branch of a `case` statement. */
+export interface ShellCaseItem {
+  /** The patterns after quote removal where literal, as written otherwise. */
+  patterns: string[];
+  range: Range;
+}
+
+/** A loop; `words` are the words a `for x in ...` iterates over (null for `for x; do`, `while`, `until`, `for ((...))`). */
+export interface ShellLoop {
+  kind: 'for' | 'c-for' | 'while' | 'until' | 'select';
+  /** The loop variable of `for x in ...` / `select x in ...`, null for the other kinds. */
+  variable: string | null;
+  words: ShellWord[] | null;
+  range: Range;
+}
+
 /** The parsed form of one shell body. */
 export interface ShellScript {
   /** The text that was parsed (for RUN bodies: with Dockerfile-only syntax blanked out). */
@@ -75,6 +118,13 @@ export interface ShellScript {
   map: PositionMap;
   commands: ShellCommand[];
   errors: ShellSyntaxError[];
+  /** Variable assignments in source order (statements, declarations and command prefixes). */
+  assignments: ShellVariableAssignment[];
+  /** Parameter expansions in source order, here-document bodies included. */
+  expansions: ShellExpansion[];
+  functions: ShellFunction[];
+  caseItems: ShellCaseItem[];
+  loops: ShellLoop[];
 }
 
 /** Maps a position in the parsed text to a position in the file that holds it. */
@@ -133,9 +183,85 @@ export function parseShell(text: string, options: { dialect?: 'sh' | 'bash'; map
     commands.forEach((command, index) => {
       command.index = index;
     });
-    return { text, dialect: options.dialect ?? 'bash', map, commands, errors };
+    const structure = emptyStructure();
+    collectStructure(tree.rootNode, structure, toRange);
+    return { text, dialect: options.dialect ?? 'bash', map, commands, errors, ...structure };
   } finally {
     tree.delete();
+  }
+}
+
+type Structure = Pick<ShellScript, 'assignments' | 'expansions' | 'functions' | 'caseItems' | 'loops'>;
+
+function emptyStructure(): Structure {
+  return { assignments: [], expansions: [], functions: [], caseItems: [], loops: [] };
+}
+
+// Operators of `${X<op>word}` (POSIX XCU 2.6.2); tree-sitter-bash keeps them as anonymous children.
+const EXPANSION_OPERATORS = new Set([':-', '-', ':=', '=', ':+', '+', ':?', '?']);
+
+/**
+ * The parts of a body that are not simple commands but that rules about whole scripts ask about
+ * (variables and their defaults, functions, option-parsing `case` branches, loops), in one walk
+ * over the whole tree. Tree-sitter visits nodes in source order, so each list is in source order.
+ */
+function collectStructure(node: Node, into: Structure, toRange: (node: Node) => Range): void {
+  switch (node.type) {
+    case 'variable_assignment': {
+      const value = node.childForFieldName('value');
+      into.assignments.push({
+        name: node.childForFieldName('name')?.text ?? '',
+        append: node.children.some((child) => child?.type === '+='),
+        array: value?.type === 'array'
+          ? value.namedChildren.filter((child): child is Node => !!child).map((child) => ({ text: child.text, value: wordValue(child), range: toRange(child) }))
+          : null,
+        range: toRange(node),
+      });
+      break;
+    }
+    case 'simple_expansion':
+    case 'expansion': {
+      const subscript = node.namedChildren.find((child) => child?.type === 'subscript');
+      const nameNode = subscript ? subscript.childForFieldName('name') : node.namedChildren.find((child) => child?.type === 'variable_name' || child?.type === 'special_variable_name');
+      const operator = node.children.find((child) => !!child && !child.isNamed && EXPANSION_OPERATORS.has(child.type));
+      if (nameNode) {
+        into.expansions.push({
+          name: nameNode.text,
+          operator: operator?.type ?? null,
+          subscript: subscript?.childForFieldName('index')?.text ?? null,
+          range: toRange(node),
+        });
+      }
+      break;
+    }
+    case 'function_definition': {
+      const body = node.childForFieldName('body');
+      into.functions.push({ name: node.childForFieldName('name')?.text ?? '', range: toRange(node), body: toRange(body ?? node) });
+      break;
+    }
+    case 'case_item': {
+      const patterns = node.childrenForFieldName('value').filter((child): child is Node => !!child);
+      into.caseItems.push({ patterns: patterns.flatMap((child) => (wordValue(child) ?? child.text).split('|')), range: toRange(node) });
+      break;
+    }
+    case 'for_statement': {
+      const values = node.childrenForFieldName('value').filter((child): child is Node => !!child);
+      const keyword = node.child(0)?.type === 'select' ? 'select' : 'for';
+      into.loops.push({ kind: keyword, variable: node.childForFieldName('variable')?.text ?? null, words: values.length > 0 ? values.map((child) => ({ text: child.text, value: wordValue(child), range: toRange(child) })) : null, range: toRange(node) });
+      break;
+    }
+    case 'c_style_for_statement':
+      into.loops.push({ kind: 'c-for', variable: null, words: null, range: toRange(node) });
+      break;
+    case 'while_statement':
+      // tree-sitter-bash parses `until` as a while_statement whose keyword is `until`.
+      into.loops.push({ kind: node.child(0)?.type === 'until' ? 'until' : 'while', variable: null, words: null, range: toRange(node) });
+      break;
+  }
+  for (const child of node.namedChildren) {
+    if (child) {
+      collectStructure(child, into, toRange);
+    }
   }
 }
 
@@ -533,3 +659,25 @@ function truncate(text: string): string {
   const firstLine = text.split('\n')[0] ?? '';
   return firstLine.length > 40 ? `${firstLine.slice(0, 40)}...` : firstLine;
 }
+
+/**
+ * Runs `visit` over the tree-sitter syntax tree of `text` and frees the tree afterwards. For
+ * model builders that need the shell's structure (assignments, functions, branches), which the
+ * flat command list of `parseShell` does not keep; nodes must not escape `visit`.
+ */
+export function withShellTree<T>(text: string, visit: (root: Node) => T): T {
+  if (!parser) {
+    throw new InternalError('withShellTree called before initShellParser');
+  }
+  const tree = parser.parse(text);
+  if (!tree) {
+    throw new InternalError('tree-sitter returned no tree');
+  }
+  try {
+    return visit(tree.rootNode);
+  } finally {
+    tree.delete();
+  }
+}
+
+export type { Node as ShellNode } from 'web-tree-sitter';

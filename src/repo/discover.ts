@@ -33,7 +33,8 @@ export interface DiscoverOptions {
   configPath?: string;
   /**
    * Texts that stand in for files on disk (relative path -> text), so that `planFixes` can review
-   * its edits before anything is written. A path must exist on disk to be found by the walk.
+   * its edits before anything is written. A path the walk did not find is a file a fix creates
+   * (a generated .dockerignore): it joins the model as if it were on disk.
    */
   overlay?: ReadonlyMap<string, string>;
 }
@@ -185,6 +186,16 @@ export async function discover(root: string, options: DiscoverOptions = {}): Pro
     }
   };
   await walk('');
+  for (const path of [...(options.overlay?.keys() ?? [])].sort()) {
+    if (files.has(path) || isIgnored(path)) {
+      continue;
+    }
+    files.add(path);
+    const kind = classify(path);
+    if (kind) {
+      kinds.set(path, kind);
+    }
+  }
 
   // Extensionless files are scripts when their shebang names a POSIX shell.
   for (const path of candidates) {

@@ -27,12 +27,19 @@ export interface FileRename {
   to: string;
 }
 
+/** A new file a fix creates (a generated .dockerignore); refused when the file exists by then. */
+export interface FileCreation {
+  file: string;
+  text: string;
+}
+
 /** What applying a finding's fix does. */
 export interface Fix {
   description: string;
   safety: FixSafety;
   edits: TextEdit[];
   renames?: FileRename[];
+  creates?: FileCreation[];
 }
 
 /** A second location that explains a finding (the other side of a parity difference). */

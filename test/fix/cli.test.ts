@@ -10,7 +10,8 @@ const FIXED = 'FROM ubuntu:22.04\nRUN apt-get update && apt-get install --no-ins
 
 describe('baseimg fix', () => {
   it('without --write prints the diff, touches no file and exits 1', async () => {
-    const repo = await tempRepo({ Dockerfile: BAD });
+    // With a .dockerignore, context/dockerignore-missing does not add a second file to the fix.
+    const repo = await tempRepo({ Dockerfile: BAD, '.dockerignore': '.git\n' });
     try {
       const path = join(repo.root, 'Dockerfile');
       const before = await stat(path);
@@ -28,7 +29,8 @@ describe('baseimg fix', () => {
   });
 
   it('with --write writes, summarises per file, reports what remains and exits 0; a second run finds nothing', async () => {
-    const repo = await tempRepo({ Dockerfile: BAD });
+    // With a .dockerignore, context/dockerignore-missing does not add a second file to the fix.
+    const repo = await tempRepo({ Dockerfile: BAD, '.dockerignore': '.git\n' });
     try {
       const io = captureIo();
       expect(await main(['fix', repo.root, '--write'], io)).toBe(0);

@@ -66,7 +66,8 @@ describe('planFixes', () => {
     const repo = await tempRepo({ Dockerfile: 'FROM ubuntu:22.04 as Build\nMAINTAINER me@example.com\nRUN apt update && apt install -y curl\nENV TZ Etc/UTC\n' });
     try {
       const first = await planFixes({ path: repo.root, rules: RULES });
-      expect(first.changes).toHaveLength(1);
+      // The Dockerfile, and the allow-list .dockerignore context/dockerignore-missing creates.
+      expect(first.changes.map((change) => [change.path, change.created ?? false])).toEqual([['.dockerignore', true], ['Dockerfile', false]]);
       await writeFixPlan(first);
       const fixed = await readFile(join(repo.root, 'Dockerfile'), 'utf8');
       expect(fixed).toBe('FROM ubuntu:22.04 AS build\nLABEL org.opencontainers.image.authors="me@example.com"\nRUN apt-get update && apt-get install --no-install-recommends -y curl\nENV TZ=Etc/UTC\n');
