@@ -557,3 +557,22 @@ export function bakeTargetsIn(models: readonly BakeModel[], names: readonly stri
   }
   return bakeTargets(mergeBake(models), names);
 }
+
+/**
+ * The merge of `models` with variables set from the environment, as `docker buildx bake` reads
+ * them (a variable takes the value of the environment variable of the same name). A null value
+ * stands for one review cannot know: every attribute that uses it stays dynamic.
+ */
+export function bakeWithVariables(models: readonly BakeModel[], values: ReadonlyMap<string, string | null>): BakeModel {
+  const merged = mergeBake(models);
+  const variables = new Map(merged.definition.variables);
+  for (const [name, value] of values) {
+    const variable = variables.get(name);
+    if (variable) {
+      // `${...}` keeps an unknown value dynamic through interpolate().
+      variables.set(name, { value: value ?? '${__unknown__}', line: variable.line });
+    }
+  }
+  const definition: BakeDefinition = { ...merged.definition, variables };
+  return { ...merged, ...resolveDefinition(definition, []), definition };
+}
