@@ -12,3 +12,6 @@ export { renderText } from './report/text.js';
 export { renderJson } from './report/json.js';
 export { renderSarif } from './report/sarif.js';
 export { renderMarkdown } from './report/markdown.js';
+export { findEngine, type Engine, type EngineOptions } from './engine/docker.js';
+export { runBench, type BenchOptions, type BenchVariant } from './engine/bench.js';
+export { runRecord, RUN_RECORD_SCHEMA_VERSION, type RunRecord } from './engine/record.schema.js';

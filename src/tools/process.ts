@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import type { Readable } from 'node:stream';
 
 /** What a finished process left behind. */
 export interface ProcessResult {
@@ -83,4 +84,36 @@ export async function runProcess(program: string, args: readonly string[], optio
   } finally {
     release();
   }
+}
+
+/** A long-running process whose output is read while it runs (a build's progress, `docker save`). */
+export interface StreamingProcess {
+  stdout: Readable;
+  stderr: Readable;
+  /** Sends a signal; a no-op once the process has exited. */
+  kill: (signal?: NodeJS.Signals) => void;
+  /** Settles when the process has exited; rejects only when it could not be started. */
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts a program whose output the caller streams. Unlike runProcess it takes no concurrency slot:
+ * builds and archive exports run one at a time and for minutes, and buffering them is not an option.
+ */
+export function spawnStreaming(program: string, args: readonly string[], options: Omit<ProcessOptions, 'input' | 'timeoutMs'> = {}): StreamingProcess {
+  const child = spawn(program, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal }));
+  });
+  return {
+    stdout: child.stdout,
+    stderr: child.stderr,
+    kill: (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill(signal);
+      }
+    },
+    done,
+  };
 }
