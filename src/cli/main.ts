@@ -9,10 +9,23 @@ const USAGE = `baseimg: review, fix and measure Docker base images
 
 Usage:
   baseimg review [PATH] [--format text|json|sarif|md] [--out FILE] [--config FILE]
-                        [--fail-on error|warning|info|never] [--no-shellcheck] [--no-cache]
-                        [--color|--no-color]
+                        [--fail-on error|warning|info|never] [--no-shellcheck]
+                        [--no-actionlint] [--no-cache] [--color|--no-color]
   baseimg fix [PATH] [--write] [--unsafe] [--config FILE]
                         prints the fixes as a unified diff; --write applies them
+  baseimg bench [FAMILY...] [--label L] [--warm N] [--cold N] [--prune] [--format text|json]
+  baseimg bench --dockerfile PATH [--dockerfile PATH] [--context DIR] [--label L] ...
+                        builds on a Docker engine (cold, warm, warm after a late change),
+                        measures time, cache hits, size, layers and waste, runs the image
+                        tests and writes run records to .baseimg/runs/ (docs/bench.md)
+  baseimg audit [PATH] [--family NAME] [--format text|md|json] [--config FILE]
+                        classifies every apt and pip package of each image family as
+                        required-runtime, build-only, optional-by-profile or unused
+  baseimg matrix [PATH] [--format md|json] [--config FILE]
+                        compatibility matrix per image family: pinned vs newest known, status, evidence
+  baseimg cve REPORT... [--before REPORT...] [--repo PATH] [--format text|json|md]
+                        [--fail-on-cve critical|high|medium|low|never]
+                        one CVE summary from trivy, grype and pip-audit JSON reports
   baseimg --version
   baseimg --help
 
@@ -43,6 +56,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         return await (await import('./review.js')).reviewCommand(rest, io);
       case 'fix':
         return await (await import('./fix.js')).fixCommand(rest, io);
+      case 'bench':
+        return await (await import('./bench.js')).benchCommand(rest, io);
+      case 'audit':
+        return await (await import('./audit.js')).auditCommand(rest, io);
+      case 'matrix':
+        return await (await import('./matrix.js')).matrixCommand(rest, io);
+      case 'cve':
+        return await (await import('./cve.js')).cveCommand(rest, io);
       case '--version':
       case '-v':
         io.stdout(`${version()}\n`);

@@ -2,9 +2,17 @@
 import type { Rule } from './rule.js';
 import { installWithoutCacheMount as cache_installWithoutCacheMount } from './cache/install-without-cache-mount.js';
 import { eolRuntimeInstalled as compat_eolRuntimeInstalled } from './compat/eol-runtime-installed.js';
+import { knownAdvisory as compat_knownAdvisory } from './compat/known-advisory.js';
+import { onnxruntimeOpenvinoMismatch as compat_onnxruntimeOpenvinoMismatch } from './compat/onnxruntime-openvino-mismatch.js';
+import { outdatedVersion as compat_outdatedVersion } from './compat/outdated-version.js';
+import { pythonUnsupportedByPackage as compat_pythonUnsupportedByPackage } from './compat/python-unsupported-by-package.js';
 import { tensorrtAptUnpinnedAgainstBindings as compat_tensorrtAptUnpinnedAgainstBindings } from './compat/tensorrt-apt-unpinned-against-bindings.js';
+import { torchChannelMismatch as compat_torchChannelMismatch } from './compat/torch-channel-mismatch.js';
+import { torchCompanionMismatch as compat_torchCompanionMismatch } from './compat/torch-companion-mismatch.js';
 import { dockerignoreMissing as context_dockerignoreMissing } from './context/dockerignore-missing.js';
+import { pinPolicyViolation as deps_pinPolicyViolation } from './deps/pin-policy-violation.js';
 import { requirementParseError as deps_requirementParseError } from './deps/requirement-parse-error.js';
+import { requirementsIncludeProblem as deps_requirementsIncludeProblem } from './deps/requirements-include-problem.js';
 import { unpinnedRequirement as deps_unpinnedRequirement } from './deps/unpinned-requirement.js';
 import { addForLocalFiles as dockerfile_addForLocalFiles } from './dockerfile/add-for-local-files.js';
 import { aptInsteadOfAptGet as dockerfile_aptInsteadOfAptGet } from './dockerfile/apt-instead-of-apt-get.js';
@@ -43,11 +51,28 @@ import { commentRestatesCommand as docs_commentRestatesCommand } from './docs/co
 import { dependencyGroupWithoutRationale as docs_dependencyGroupWithoutRationale } from './docs/dependency-group-without-rationale.js';
 import { runWithoutIntentComment as docs_runWithoutIntentComment } from './docs/run-without-intent-comment.js';
 import { stageHeaderMissing as docs_stageHeaderMissing } from './docs/stage-header-missing.js';
+import { ciScriptBuildArgsDiffer as parity_ciScriptBuildArgsDiffer } from './parity/ci-script-build-args-differ.js';
+import { ciScriptBuilderDiffers as parity_ciScriptBuilderDiffers } from './parity/ci-script-builder-differs.js';
+import { ciScriptCacheDiffers as parity_ciScriptCacheDiffers } from './parity/ci-script-cache-differs.js';
+import { ciScriptContextDiffers as parity_ciScriptContextDiffers } from './parity/ci-script-context-differs.js';
+import { ciScriptPlatformsDiffer as parity_ciScriptPlatformsDiffer } from './parity/ci-script-platforms-differ.js';
+import { ciScriptPullDiffers as parity_ciScriptPullDiffers } from './parity/ci-script-pull-differs.js';
+import { ciScriptPushDiffers as parity_ciScriptPushDiffers } from './parity/ci-script-push-differs.js';
+import { ciScriptRetagDiffers as parity_ciScriptRetagDiffers } from './parity/ci-script-retag-differs.js';
+import { ciScriptTagsDiffer as parity_ciScriptTagsDiffer } from './parity/ci-script-tags-differ.js';
+import { ciScriptTargetDiffers as parity_ciScriptTargetDiffers } from './parity/ci-script-target-differs.js';
 import { ruleFailed as review_ruleFailed } from './review/rule-failed.js';
 import { suppressionWithoutReason as review_suppressionWithoutReason } from './review/suppression-without-reason.js';
 import { toolUnavailable as review_toolUnavailable } from './review/tool-unavailable.js';
 import { unreadableFile as review_unreadableFile } from './review/unreadable-file.js';
 import { unusedSuppression as review_unusedSuppression } from './review/unused-suppression.js';
+import { buildWithoutPull as script_buildWithoutPull } from './script/build-without-pull.js';
+import { missingDryRun as script_missingDryRun } from './script/missing-dry-run.js';
+import { missingStrictMode as script_missingStrictMode } from './script/missing-strict-mode.js';
+import { missingUsage as script_missingUsage } from './script/missing-usage.js';
+import { prerequisitesNotChecked as script_prerequisitesNotChecked } from './script/prerequisites-not-checked.js';
+import { pushWithoutRetry as script_pushWithoutRetry } from './script/push-without-retry.js';
+import { secretEchoed as script_secretEchoed } from './script/secret-echoed.js';
 import { parseError as shell_parseError } from './shell/parse-error.js';
 import { shellcheck as shell_shellcheck } from './shell/shellcheck.js';
 import { buildPackagesInFinalStage as size_buildPackagesInFinalStage } from './size/build-packages-in-final-stage.js';
@@ -60,20 +85,41 @@ import { curlPipeShell as supplyChain_curlPipeShell } from './supply-chain/curl-
 import { downloadThenExecute as supplyChain_downloadThenExecute } from './supply-chain/download-then-execute.js';
 import { tlsVerificationDisabled as supplyChain_tlsVerificationDisabled } from './supply-chain/tls-verification-disabled.js';
 import { unverifiedDownload as supplyChain_unverifiedDownload } from './supply-chain/unverified-download.js';
+import { actionNotPinnedToSha as workflow_actionNotPinnedToSha } from './workflow/action-not-pinned-to-sha.js';
+import { actionlint as workflow_actionlint } from './workflow/actionlint.js';
+import { buildWithoutCache as workflow_buildWithoutCache } from './workflow/build-without-cache.js';
+import { cacheExportWithoutModeMax as workflow_cacheExportWithoutModeMax } from './workflow/cache-export-without-mode-max.js';
+import { cachePrunedBeforeBuild as workflow_cachePrunedBeforeBuild } from './workflow/cache-pruned-before-build.js';
 import { cloudBuilderNotReady as workflow_cloudBuilderNotReady } from './workflow/cloud-builder-not-ready.js';
 import { disabledByExtension as workflow_disabledByExtension } from './workflow/disabled-by-extension.js';
+import { excessivePermissions as workflow_excessivePermissions } from './workflow/excessive-permissions.js';
+import { missingConcurrency as workflow_missingConcurrency } from './workflow/missing-concurrency.js';
+import { missingPermissions as workflow_missingPermissions } from './workflow/missing-permissions.js';
 import { missingWorkflowDispatch as workflow_missingWorkflowDispatch } from './workflow/missing-workflow-dispatch.js';
 import { outdatedActionMajor as workflow_outdatedActionMajor } from './workflow/outdated-action-major.js';
 import { parseError as workflow_parseError } from './workflow/parse-error.js';
+import { pullRequestTargetCheckoutHead as workflow_pullRequestTargetCheckoutHead } from './workflow/pull-request-target-checkout-head.js';
+import { pushOnPullRequest as workflow_pushOnPullRequest } from './workflow/push-on-pull-request.js';
+import { secretInBuildArgs as workflow_secretInBuildArgs } from './workflow/secret-in-build-args.js';
+import { sharedCacheScope as workflow_sharedCacheScope } from './workflow/shared-cache-scope.js';
 import { triggerPathsMissBuildInputs as workflow_triggerPathsMissBuildInputs } from './workflow/trigger-paths-miss-build-inputs.js';
+import { yaml11Trap as workflow_yaml11Trap } from './workflow/yaml-1-1-trap.js';
 
 /** Every rule, sorted by id. */
 export const RULES: readonly Rule[] = [
   cache_installWithoutCacheMount,
   compat_eolRuntimeInstalled,
+  compat_knownAdvisory,
+  compat_onnxruntimeOpenvinoMismatch,
+  compat_outdatedVersion,
+  compat_pythonUnsupportedByPackage,
   compat_tensorrtAptUnpinnedAgainstBindings,
+  compat_torchChannelMismatch,
+  compat_torchCompanionMismatch,
   context_dockerignoreMissing,
+  deps_pinPolicyViolation,
   deps_requirementParseError,
+  deps_requirementsIncludeProblem,
   deps_unpinnedRequirement,
   dockerfile_addForLocalFiles,
   dockerfile_aptInsteadOfAptGet,
@@ -112,11 +158,28 @@ export const RULES: readonly Rule[] = [
   docs_dependencyGroupWithoutRationale,
   docs_runWithoutIntentComment,
   docs_stageHeaderMissing,
+  parity_ciScriptBuildArgsDiffer,
+  parity_ciScriptBuilderDiffers,
+  parity_ciScriptCacheDiffers,
+  parity_ciScriptContextDiffers,
+  parity_ciScriptPlatformsDiffer,
+  parity_ciScriptPullDiffers,
+  parity_ciScriptPushDiffers,
+  parity_ciScriptRetagDiffers,
+  parity_ciScriptTagsDiffer,
+  parity_ciScriptTargetDiffers,
   review_ruleFailed,
   review_suppressionWithoutReason,
   review_toolUnavailable,
   review_unreadableFile,
   review_unusedSuppression,
+  script_buildWithoutPull,
+  script_missingDryRun,
+  script_missingStrictMode,
+  script_missingUsage,
+  script_prerequisitesNotChecked,
+  script_pushWithoutRetry,
+  script_secretEchoed,
   shell_parseError,
   shell_shellcheck,
   size_buildPackagesInFinalStage,
@@ -129,10 +192,23 @@ export const RULES: readonly Rule[] = [
   supplyChain_downloadThenExecute,
   supplyChain_tlsVerificationDisabled,
   supplyChain_unverifiedDownload,
+  workflow_actionNotPinnedToSha,
+  workflow_actionlint,
+  workflow_buildWithoutCache,
+  workflow_cacheExportWithoutModeMax,
+  workflow_cachePrunedBeforeBuild,
   workflow_cloudBuilderNotReady,
   workflow_disabledByExtension,
+  workflow_excessivePermissions,
+  workflow_missingConcurrency,
+  workflow_missingPermissions,
   workflow_missingWorkflowDispatch,
   workflow_outdatedActionMajor,
   workflow_parseError,
+  workflow_pullRequestTargetCheckoutHead,
+  workflow_pushOnPullRequest,
+  workflow_secretInBuildArgs,
+  workflow_sharedCacheScope,
   workflow_triggerPathsMissBuildInputs,
+  workflow_yaml11Trap,
 ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
