@@ -11,7 +11,10 @@
  *   workflows    a generated repository of 20 workflows (this repository's own two, renamed per
  *                image, and the plan's simpler ones), 10 build scripts and the 10 Dockerfiles they
  *                build, every copy distinct. Reviewed with ShellCheck (scripts, RUN bodies and
- *                workflow `run:` bodies) and actionlint. Target: under 1.5 s.
+ *                workflow `run:` bodies) and actionlint. Target: under 1.5 s. Run twice: with the
+ *                10 Dockerfiles at full size (300 lines each), and with 10-line Dockerfiles, which
+ *                isolates the workflow and script review from the Dockerfile cost the 100-file
+ *                scenario measures.
  *
  * Each scenario runs once to warm the file cache, then RUNS times; min, median and max are printed
  * with the raw samples. Figures, not assertions: nothing here fails on a slow machine.
@@ -65,7 +68,8 @@ const scVersion = shellcheck.status === 0 ? /version:\s*(\S+)/.exec(shellcheck.s
 console.log(`baseimg review benchmark: node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, shellcheck ${scVersion ?? 'not installed'}, ${RUNS} runs each`);
 
 const many = mkdtempSync(join(tmpdir(), 'baseimg-bench-'));
-const workflows = generateWorkflowRepo();
+const workflows = generateWorkflowRepo({ smallDockerfiles: false });
+const workflowsOnly = generateWorkflowRepo({ smallDockerfiles: true });
 try {
   for (let i = 0; i < 50; i++) {
     for (const family of ['cpu', 'gpu']) {
@@ -90,10 +94,15 @@ try {
   measure('20 workflows, all checkers, cold', [workflows, '--no-cache'], 1500);
   measure('20 workflows, all checkers, warm', [workflows], 1500);
   measure('20 workflows, no external checkers', [workflows, '--no-shellcheck', '--no-actionlint']);
+  // The same workflows and scripts with 10-line Dockerfiles: the cost of the workflow and script
+  // review itself, without the ten 300-line Dockerfiles (measured by the 100-Dockerfile rows).
+  measure('20 workflows, small Dockerfiles, cold', [workflowsOnly, '--no-cache'], 1500);
+  measure('20 workflows, small Dockerfiles, warm', [workflowsOnly], 1500);
   rmSync(process.env.BASEIMG_CACHE_DIR, { recursive: true, force: true });
 } finally {
   rmSync(many, { recursive: true, force: true });
   rmSync(workflows, { recursive: true, force: true });
+  rmSync(workflowsOnly, { recursive: true, force: true });
 }
 
 /**
@@ -101,7 +110,7 @@ try {
  * bake, tests, retag) and the plan's simpler build-push one, with names replaced per image so
  * that no two `run:` bodies are the same.
  */
-function generateWorkflowRepo() {
+function generateWorkflowRepo({ smallDockerfiles }) {
   const target = mkdtempSync(join(tmpdir(), 'baseimg-bench-workflows-'));
   const own = join(root, '.github', 'workflows');
   const plan = join(fixture, '.github', 'workflows');
@@ -113,11 +122,27 @@ function generateWorkflowRepo() {
     const image = `image_${String(i).padStart(2, '0')}_${family}`;
     const rename = (text) => text.replaceAll(`base_edge_node_amd64_${family}`, image).replaceAll(`build-and-push-amd64-${family}.sh`, `build-${image}.sh`);
     mkdirSync(join(target, image), { recursive: true });
-    writeFileSync(join(target, image, 'Dockerfile'), distinct(readFileSync(join(root, `base_edge_node_amd64_${family}`, 'Dockerfile'), 'utf8'), i));
+    writeFileSync(join(target, image, 'Dockerfile'), smallDockerfiles ? smallDockerfile(image) : distinct(readFileSync(join(root, `base_edge_node_amd64_${family}`, 'Dockerfile'), 'utf8'), i));
     cpSync(join(root, `base_edge_node_amd64_${family}`, 'requirements.txt'), join(target, image, 'requirements.txt'));
     writeFileSync(join(target, '.github', 'workflows', `${image}.yaml`), rename(readFileSync(join(own, `base_edge_node_amd64_${family}.yaml`), 'utf8')).replaceAll('echo "', `echo "${i} `));
     writeFileSync(join(target, '.github', 'workflows', `${image}-plan.yaml`), rename(readFileSync(join(plan, `base_edge_node_amd64_${family}.yaml.paused`), 'utf8')).replaceAll('echo "', `echo "${i} `));
     writeFileSync(join(target, `build-${image}.sh`), `${readFileSync(join(root, 'scripts', 'build-and-push.sh'), 'utf8')}\necho "built ${image}"\n`);
   }
   return target;
+}
+
+/** A short two-stage Dockerfile that reads the image's requirements file, as the workflows expect. */
+function smallDockerfile(image) {
+  return [
+    'FROM ubuntu:24.04 AS build',
+    `COPY ${image}/requirements.txt /tmp/requirements.txt`,
+    'RUN apt-get update && apt-get install -y --no-install-recommends python3-pip && rm -rf /var/lib/apt/lists/*',
+    'RUN python3 -m pip install --no-cache-dir --prefix /opt/venv -r /tmp/requirements.txt',
+    '',
+    'FROM ubuntu:24.04',
+    'COPY --from=build /opt/venv /opt/venv',
+    `COPY scripts/entrypoint.sh /usr/local/bin/entrypoint.sh`,
+    'ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]',
+    '',
+  ].join('\n');
 }
