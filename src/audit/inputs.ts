@@ -1,11 +1,11 @@
 /**
  * The I/O half of the necessity audit: reads the use-site files and, when a bench run record of
- * the family exists, the package sizes from its SBOM. Run records are read defensively: one that
- * cannot be read is skipped and named, never fatal.
+ * the family exists, the package sizes from its SBOM (records read by engine/records.ts).
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
+import { readRunRecordFiles, runsFolder } from '../engine/records.js';
 import usageJson from '../knowledge/usage.json' with { type: 'json' };
 import { usageFile, type UsageFacts } from '../knowledge/usage.schema.js';
 import { normalizeName } from '../parse/requirements.js';
@@ -39,25 +39,11 @@ export async function readUseSites(repo: Repo, family: ImageFamily): Promise<Use
   return sites;
 }
 
-/** Package sizes from the newest readable run record of the family, keyed `apt:<name>` / `pypi:<name>`. */
+/** Package sizes from the newest finished run record of the family, keyed `apt:<name>` / `pypi:<name>`. */
 export async function readRecordSizes(root: string, family: string): Promise<{ sizes: Map<string, number>; record: string | null; skipped: string[] }> {
-  const folder = join(root, '.baseimg', 'runs');
-  let names: string[];
-  try {
-    names = (await readdir(folder)).filter((name) => name.endsWith('.json')).sort().reverse();
-  } catch {
-    return { sizes: new Map(), record: null, skipped: [] };
-  }
-  const skipped: string[] = [];
-  for (const name of names) {
-    let record: unknown;
-    try {
-      record = JSON.parse(await readFile(join(folder, name), 'utf8'));
-    } catch (error) {
-      skipped.push(`.baseimg/runs/${name}: ${(error as Error).message}`);
-      continue;
-    }
-    const packages = recordPackages(record, family);
+  const { records, skipped } = await readRunRecordFiles(runsFolder(root));
+  for (const { name, data } of records.reverse()) {
+    const packages = recordPackages(data, family);
     if (packages) {
       const sizes = new Map<string, number>();
       for (const found of packages) {

@@ -1,11 +1,13 @@
 /** `baseimg cve`: scanner reports -> one summary (and a before/after comparison) -> exit code. */
 import { UsageError } from '../errors.js';
 import { normalizeName } from '../parse/requirements.js';
+import { dependencyInventory } from '../repo/dependencies.js';
 import { discover } from '../repo/discover.js';
 import { loadScanReport } from '../security/load.js';
 import { renderCveJson, renderCveMarkdown, renderCveText, type CveResult } from '../security/render.js';
 import { compareSummaries, summarize } from '../security/summary.js';
 import { severityAtLeast, type CveSeverity } from '../security/vulnerability.js';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Io } from './main.js';
 
@@ -56,14 +58,13 @@ export async function cveCommand(argv: readonly string[], io: Io): Promise<numbe
   return summary.vulnerabilities.some((vulnerability) => severityAtLeast(vulnerability.severity, failOn as CveSeverity)) ? 1 : 0;
 }
 
-/** Names the repository declares itself: the requirements files' packages (normalised). */
+/**
+ * Names the repository declares itself (normalised): every pip and apt package of the dependency
+ * inventory, which covers requirements files with their includes and installs in Dockerfile RUNs.
+ */
 async function directDependencies(root: string): Promise<Set<string>> {
-  const repo = await discover(root);
-  const names = new Set<string>();
-  for (const file of repo.requirements) {
-    for (const requirement of file.model.requirements) {
-      names.add(normalizeName(requirement.name));
-    }
-  }
-  return names;
+  const inventory = dependencyInventory(await discover(resolve(root)));
+  return new Set(inventory.families.flatMap((family) => family.dependencies)
+    .filter((dependency) => dependency.ecosystem === 'pypi' || dependency.ecosystem === 'apt')
+    .map((dependency) => normalizeName(dependency.name)));
 }

@@ -1,7 +1,7 @@
 /** `baseimg matrix [PATH] [--format md|json]`: flags -> Repo + knowledge + run records -> matrix renderer. */
-import { readdir, readFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { z } from 'zod';
+import { readRunRecordFiles, runsFolder } from '../engine/records.js';
 import { UsageError } from '../errors.js';
 import { loadKnowledge } from '../knowledge/index.js';
 import { discover } from '../repo/discover.js';
@@ -35,30 +35,18 @@ export async function matrixCommand(argv: readonly string[], io: Io): Promise<nu
   }
   const root = resolve(path);
   const repo = await discover(root, values.config ? { configPath: values.config } : {});
-  const { runs, notes } = await readRuns(join(root, '.baseimg', 'runs'));
+  const { runs, notes } = await readRuns(runsFolder(root));
   const matrix = buildMatrix(repo, loadKnowledge(values.today), runs, notes);
   io.stdout(format === 'json' ? renderMatrixJson(matrix) : renderMatrixMarkdown(matrix));
   return 0;
 }
 
-/** Run records under `folder`; unreadable ones are skipped with a note, a missing folder is no runs. */
+/** Run records under `folder`; unreadable or invalid ones are skipped with a note. */
 export async function readRuns(folder: string): Promise<{ runs: MatrixRun[]; notes: string[] }> {
-  let names: string[];
-  try {
-    names = (await readdir(folder)).filter((name) => name.endsWith('.json')).sort();
-  } catch {
-    return { runs: [], notes: [] };
-  }
+  const { records, skipped } = await readRunRecordFiles(folder);
   const runs: MatrixRun[] = [];
-  const notes: string[] = [];
-  for (const name of names) {
-    let data: unknown;
-    try {
-      data = JSON.parse(await readFile(join(folder, name), 'utf8'));
-    } catch (error) {
-      notes.push(`run record ${name} skipped: ${error instanceof SyntaxError ? 'not valid JSON' : String((error as NodeJS.ErrnoException).code ?? error)}`);
-      continue;
-    }
+  const notes = [...skipped];
+  for (const { name, data } of records) {
     const parsed = runFields.safeParse(data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

@@ -115,7 +115,12 @@ describe('baseimg cve', () => {
   });
 
   it('compares with --before and marks direct dependencies from the repository', async () => {
-    const { root, cleanup } = await tempRepo({ 'img/requirements.txt': 'cryptography==46.0.4\nrequests==2.31.0\n' });
+    // requests comes from the requirements file, cryptography from a pip install in a RUN: both
+    // are direct dependencies of the image (the dependency inventory reads both).
+    const { root, cleanup } = await tempRepo({
+      'img/requirements.txt': 'requests==2.31.0\n',
+      'img/Dockerfile': 'FROM ubuntu:24.04\nCOPY requirements.txt /tmp/requirements.txt\nRUN python3 -m pip install --no-cache-dir -r /tmp/requirements.txt cryptography==46.0.4\n',
+    });
     try {
       const io = captureIo();
       expect(await main(['cve', sample('trivy-after.json'), '--before', sample('trivy-before.json'), '--repo', root], io)).toBe(0);
